@@ -1,0 +1,229 @@
+"""A cluster-policy practice and the taxonomies that classify it.
+
+Taxonomies are rows, not code, so curators can add a value (a new territorial validity, say)
+without a release. Single-valued taxonomies are PROTECTed foreign keys; the admin refuses to
+delete a tag still carried by a practice (see ``TaxonomyAdmin``), so no curator's tagging is
+lost by deleting a value.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from practices.querysets import PracticeQuerySet
+from practices.search import search_document
+
+
+class TaxonomyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Taxonomy(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Where the value appears in lists; lower comes first."
+    )
+
+    objects = TaxonomyManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TerritorialValidity(Taxonomy):
+    """The level of government a practice applies to: national, regional, and so on."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name_plural = "territorial validities"
+
+
+class ThematicPriority(Taxonomy):
+    """The EU's twin transitions and resilience: what a practice helps a territory towards."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name_plural = "thematic priorities"
+
+
+class StrategicChallenge(Taxonomy):
+    """The challenge a practice tackles: innovation, skills, value chains, internationalisation."""
+
+
+class SupportType(Taxonomy):
+    """The cluster function a practice supports: market intelligence, networking, business
+    services."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "type of cluster support"
+        verbose_name_plural = "types of cluster support"
+
+
+class Pillar(Taxonomy):
+    """One of the three pillars grouping the European Expert Group on Clusters' recommendations."""
+
+
+class Recommendation(Taxonomy):
+    """One of the 15 recommendations of the European Expert Group on Clusters (slugs r1..r15)."""
+
+    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="recommendations")
+
+    class Meta(Taxonomy.Meta):
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.pillar.name}: {self.name}"
+
+
+class Typology(Taxonomy):
+    """A European Cluster Panorama group of EU-27 regions with similar economic specialisation."""
+
+    number = models.PositiveSmallIntegerField(
+        unique=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+
+    class Meta(Taxonomy.Meta):
+        verbose_name_plural = "typologies"
+        ordering = ["number"]
+
+
+class RegionManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """A NUTS-2 region, such as FI1B Helsinki-Uusimaa, and the typology group it belongs to."""
+
+    code = models.CharField("NUTS code", max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    typology = models.ForeignKey(Typology, on_delete=models.PROTECT, related_name="regions")
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class PracticeManager(models.Manager.from_queryset(PracticeQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Practice(models.Model):
+    """A cluster-policy measure that a policymaker may take as inspiration."""
+
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Stable address: /practices/<slug>/"
+    )
+    title = models.CharField(max_length=300, help_text="The English title.")
+    original_title = models.CharField(
+        max_length=500, blank=True, help_text="The title in the original language, if different."
+    )
+    description = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    country = CountryField(db_index=True)
+    territorial_validity = models.ForeignKey(
+        TerritorialValidity, on_delete=models.PROTECT, related_name="practices"
+    )
+    priorities = models.ManyToManyField(
+        ThematicPriority,
+        blank=True,
+        related_name="practices",
+        verbose_name="thematic priorities",
+    )
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="practices",
+        verbose_name="expert-group recommendations",
+    )
+    challenges = models.ManyToManyField(
+        StrategicChallenge,
+        blank=True,
+        related_name="practices",
+        verbose_name="strategic challenges",
+    )
+    support_types = models.ManyToManyField(
+        SupportType,
+        blank=True,
+        related_name="practices",
+        verbose_name="types of cluster support",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
+    )
+    link = models.URLField(
+        "link to further information",
+        max_length=500,
+        blank=True,
+        help_text="Often in the original language.",
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Only published practices appear on the public site."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
+    search_document = models.TextField(
+        editable=False,
+        default="",
+        help_text="Title, original title and description, folded for search.",
+    )
+
+    objects = PracticeManager()
+
+    class Meta:
+        ordering = ["title", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(slug=""), name="practice_slug_not_empty"),
+            models.CheckConstraint(condition=~models.Q(title=""), name="practice_title_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(country=""), name="practice_country_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "title"], name="practice_published_title"),
+            models.Index(fields=["is_published", "-updated_at"], name="practice_published_updated"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, touch=True, **kwargs):
+        """Save, refreshing the search text; ``touch=False`` keeps ``updated_at`` as set, so an
+        import can carry a record's own last-update date."""
+        if touch and not self._state.adding:
+            self.updated_at = timezone.now()
+        self.search_document = search_document(self.title, self.original_title, self.description)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_document", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def paragraphs(self):
+        return [
+            part.strip()
+            for part in self.description.replace("\r\n", "\n").split("\n\n")
+            if part.strip()
+        ]

@@ -1,0 +1,80 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from practices.facets import facet_counts, search_params
+from practices.filters import search_practices
+from practices.models import Practice
+
+PAGE_SIZE = 10
+
+
+def practice_list(request):
+    """The search page: filters with facet counts, removable chips, ten results a page."""
+    filterset = search_practices(request.GET)
+    params = search_params(request.GET)
+    context = {"filterset": filterset, "params": params, "query_string": params.urlencode()}
+    if not filterset.is_valid():
+        context["problems"] = _problems(filterset)
+        return render(request, "practices/practice_list.html", context, status=400)
+
+    paginator = Paginator(filterset.qs.with_tags(), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        context["problems"] = ["The page number must be a whole number, such as page=2."]
+        return render(request, "practices/practice_list.html", context, status=400)
+    except EmptyPage:
+        context["problems"] = [
+            f"There is no page {request.GET['page'][:20]} of these results: "
+            f"they fill {paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
+        ]
+        return render(request, "practices/practice_list.html", context, status=404)
+
+    facets = facet_counts(filterset)
+    context.update(
+        page=page,
+        page_numbers=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        facets=facets,
+        chips=_chips(params, facets),
+        keywords=filterset.form.cleaned_data.get("q") or "",
+    )
+    return render(request, "practices/practice_list.html", context)
+
+
+def practice_detail(request, slug):
+    practice = get_object_or_404(Practice.objects.published().with_tags(), slug=slug)
+    return render(request, "practices/practice_detail.html", {"practice": practice})
+
+
+def healthz(request):
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _problems(filterset):
+    problems = []
+    for name, errors in filterset.errors.items():
+        label = filterset.filters[name].label if name in filterset.filters else name
+        for error in errors:
+            problems.append(f"{label} ({name}): {error}")
+    return problems
+
+
+def _chips(params, facets):
+    """The current selection as removable chips: (label, query string without it)."""
+    chips = []
+    if params.get("q"):
+        without = params.copy()
+        without.pop("q")
+        chips.append((f"Keywords: {params['q']}", without.urlencode()))
+    for facet in facets:
+        for option in facet.selected:
+            chips.append((f"{facet.label}: {option.name}", option.toggle_query))
+    return chips

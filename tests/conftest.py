@@ -1,0 +1,22 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def taxonomies(db):
+    call_command("loaddata", "taxonomies", verbosity=0)
+
+
+@pytest.fixture
+def sample_practices(taxonomies):
+    """The 15 real practices of the sample data, all published."""
+    call_command("loaddata", "sample_practices", verbosity=0)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        "curator", "curator@example.eu", "a-long-password-1"
+    )
+    client.force_login(user)
+    return client

@@ -1,0 +1,114 @@
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from practices.models import Practice, ThematicPriority
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PAGES = [
+    "admin:practices_practice_changelist",
+    "admin:practices_practice_add",
+    "admin:practices_region_changelist",
+    "admin:practices_thematicpriority_changelist",
+    "admin:practices_recommendation_changelist",
+]
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_staff_reach_the_admin_pages(sample_practices, staff_client, page):
+    assert staff_client.get(reverse(page)).status_code == 200
+
+
+def test_staff_open_a_practice_for_editing(sample_practices, staff_client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    response = staff_client.get(reverse("admin:practices_practice_change", args=[practice.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'type="checkbox" name="priorities"' in content
+    assert 'type="checkbox" name="recommendations"' in content
+
+
+def test_admin_list_filters_and_searches(sample_practices, staff_client):
+    url = reverse("admin:practices_practice_changelist")
+    response = staff_client.get(url, {"q": "Helsinki"})
+    assert [p.slug for p in response.context["cl"].result_list] == ["newco-helsinki"]
+    response = staff_client.get(url, {"country": "NO"})
+    assert {p.slug for p in response.context["cl"].result_list} == {
+        "norwegian-arena-programme",
+        "nce-norwegian-centres-expertise",
+    }
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_anyone_else_is_sent_to_the_login_page(sample_practices, client, page):
+    response = client.get(reverse(page))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_signed_in_non_staff_user_is_sent_to_the_login_page(
+    sample_practices, client, django_user_model
+):
+    user = django_user_model.objects.create_user("visitor", password="a-long-password-1")
+    user.user_permissions.set(Permission.objects.all())
+    client.force_login(user)
+    response = client.get(reverse("admin:practices_practice_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_curators_edit_a_practice_and_the_change_is_recorded(sample_practices, staff_client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    url = reverse("admin:practices_practice_change", args=[practice.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data.update(
+        title="NewCo Helsinki",
+        priorities=[ThematicPriority.objects.get(slug="green-transition").pk],
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        recommendations=list(practice.recommendations.values_list("pk", flat=True)),
+        region=practice.region_id,
+        territorial_validity=practice.territorial_validity_id,
+    )
+    data = {key: value for key, value in data.items() if value is not None}
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    practice.refresh_from_db()
+    assert practice.title == "NewCo Helsinki"
+    assert set(practice.priorities.values_list("slug", flat=True)) == {"green-transition"}
+    entry = LogEntry.objects.get(object_id=str(practice.pk))
+    assert entry.user.username == "curator"
+    assert "Title" in entry.get_change_message()
+
+
+def test_publish_and_unpublish_actions_toggle_the_flag_and_log_it(taxonomies, staff_client):
+    draft = make_practice(slug="draft", is_published=False)
+    url = reverse("admin:practices_practice_changelist")
+    staff_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published
+    staff_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert not draft.is_published
+    assert LogEntry.objects.filter(object_id=str(draft.pk)).count() == 2
+
+
+def test_a_tag_still_in_use_cannot_be_deleted_in_the_admin(sample_practices, staff_client):
+    resilience = ThematicPriority.objects.get(slug="resilience")
+    url = reverse("admin:practices_thematicpriority_delete", args=[resilience.pk])
+    response = staff_client.get(url)
+    assert b"would require deleting the following protected related objects" in response.content
+    staff_client.post(url, {"post": "yes"})
+    assert ThematicPriority.objects.filter(slug="resilience").exists()
+    assert Practice.objects.filter(priorities=resilience).count() == 9
+
+
+def test_an_unused_tag_can_be_deleted(taxonomies, staff_client):
+    unused = ThematicPriority.objects.create(slug="unused", name="Unused", position=9)
+    url = reverse("admin:practices_thematicpriority_delete", args=[unused.pk])
+    staff_client.post(url, {"post": "yes"})
+    assert not ThematicPriority.objects.filter(slug="unused").exists()

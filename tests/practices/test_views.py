@@ -1,0 +1,102 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_slugs(response):
+    return {practice.slug for practice in response.context["page"].object_list}
+
+
+def test_home_leads_to_the_practice_list(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("practices:list")
+
+
+def test_list_shows_exactly_the_published_practices_never_a_draft(taxonomies, client):
+    make_practice(slug="published-one", title="Published one")
+    make_practice(slug="draft-one", title="Draft one", is_published=False)
+    response = client.get("/practices/")
+    assert response.status_code == 200
+    assert listed_slugs(response) == {"published-one"}
+    assert b"Draft one" not in response.content
+    assert b'href="/practices/published-one/"' in response.content
+
+
+def test_list_shows_title_country_and_thematic_priorities(taxonomies, client):
+    make_practice(title="Innovation Networks Denmark", country="DK", priorities=["resilience"])
+    content = client.get("/practices/").content.decode()
+    assert "Innovation Networks Denmark" in content
+    assert "Denmark" in content
+    assert "Resilience" in content
+
+
+def test_detail_page_shows_every_field(sample_practices, client):
+    response = client.get("/practices/newco-helsinki/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    for expected in [
+        "Business incubation and entrepreneurial support for recovering from COVID-19 epidemic",
+        "Yritysten ja yrittäjyyden vauhdittamiseen",
+        "The City of Helsinki invests EUR 9.7 million",
+        "Finland",
+        "Regional",
+        "Resilience",
+        "Digital transition",
+        "ACCELERATE DIGITAL TRANSITION: Use clusters to initiate new and to reinforce existing",
+        "BUILD RESILIENCE: Develop an active role of clusters in local labour markets",
+        "Value chains",
+        "Business services",
+        "Helsinki-Uusimaa (FI1B)",
+        "Creative digital / Capitals",
+        "12 November 2021",
+    ]:
+        assert expected in content, expected
+
+
+def test_detail_page_keeps_paragraphs_and_marks_the_external_link(sample_practices, client):
+    content = client.get("/practices/innovation-networks-denmark/").content.decode()
+    assert content.count("<p>A programme of the Danish Ministry") == 1
+    assert "<p>The programme grants about EUR 10 million" in content
+    content = client.get("/practices/circular-economy-project-management-system/").content.decode()
+    assert (
+        'href="https://www.afnor.org/en/news/practical-guide-circular-economy/" target="_blank" rel="noopener noreferrer"'
+        in content
+    )
+    assert "external site, opens in a new tab" in content
+
+
+def test_every_tag_on_a_detail_page_links_to_the_filtered_list(sample_practices, client):
+    content = client.get("/practices/newco-helsinki/").content.decode()
+    for query in [
+        "country=FI",
+        "territorial_validity=regional",
+        "priority=resilience",
+        "priority=digital-transition",
+        "challenge=value-chains",
+        "support=business-services",
+        "recommendation=r9",
+        "recommendation=r12",
+        "typology=creative-digital-capitals",
+    ]:
+        assert f'href="/practices/?{query}"' in content, query
+
+
+def test_a_draft_has_no_public_detail_page(taxonomies, client):
+    make_practice(slug="work-in-progress", is_published=False)
+    assert client.get("/practices/work-in-progress/").status_code == 404
+
+
+def test_an_unknown_practice_answers_a_friendly_404(client):
+    response = client.get("/practices/no-such-practice/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"

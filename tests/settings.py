@@ -1,0 +1,14 @@
+"""Test settings: the real settings module, read with development defaults.
+
+pytest-django imports settings before any conftest runs, so the defaults are set here.
+Production values (secure cookies, HTTPS redirect) are tested by overriding them per test
+and by running ``check --deploy`` against the production configuration.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from toolkit.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
