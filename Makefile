@@ -3,7 +3,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE := toolkit.settings
 
 .PHONY: run install migrate sample-data test test-fast lint migrations-check bench clean
 
