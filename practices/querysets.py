@@ -36,6 +36,10 @@ class PracticeQuerySet(models.QuerySet):
             )
         )
 
+    def for_listing(self):
+        """Fetch what a result list shows of each practice: country, validity, priorities."""
+        return self.select_related("territorial_validity").prefetch_related("priorities")
+
     def with_tags(self):
         """Fetch everything a list or export shows of each practice in a fixed number of queries."""
         return self.select_related("territorial_validity", "region__typology").prefetch_related(

@@ -19,7 +19,7 @@ def practice_list(request):
         context["problems"] = _problems(filterset)
         return render(request, "practices/practice_list.html", context, status=400)
 
-    paginator = Paginator(filterset.qs.with_tags(), PAGE_SIZE)
+    paginator = Paginator(filterset.qs.for_listing(), PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:

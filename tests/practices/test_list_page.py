@@ -1,0 +1,115 @@
+"""The search page as a person uses it: counts, pages, chips, messages and query budget."""
+
+import pytest
+
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+# Bounded, whatever the number of practices: count + page + tag prefetches + one aggregate
+# per facet + the taxonomy lists + validating the chosen slugs.
+LIST_PAGE_QUERY_BUDGET = 22
+
+
+def listed_slugs(response):
+    return [practice.slug for practice in response.context["page"].object_list]
+
+
+def test_the_count_line_reads_like_the_platform(sample_practices, client):
+    response = client.get("/practices/", {"challenge": "skills"})
+    assert "Displaying 1 - 9 of 9" in response.content.decode()
+    response = client.get("/practices/", {"page": "2"})
+    assert "Displaying 11 - 15 of 15" in response.content.decode()
+    assert len(listed_slugs(response)) == 5
+
+
+def test_ten_practices_a_page_and_the_pages_are_navigable(sample_practices, client):
+    first = client.get("/practices/")
+    assert len(listed_slugs(first)) == 10
+    content = first.content.decode()
+    assert 'href="?page=2" rel="next"' in content
+    second = client.get("/practices/", {"page": 2})
+    assert set(listed_slugs(first)).isdisjoint(listed_slugs(second))
+
+
+def test_page_links_keep_the_filters(sample_practices, client):
+    content = client.get("/practices/", {"challenge": "innovation"}).content.decode()
+    assert 'href="?challenge=innovation&amp;page=2" rel="next"' in content
+
+
+def test_selected_filters_show_as_removable_chips(sample_practices, client):
+    response = client.get("/practices/?challenge=skills&priority=green-transition&q=cluster")
+    content = response.content.decode()
+    assert response.context["chips"] == [
+        ("Keywords: cluster", "challenge=skills&priority=green-transition"),
+        ("Strategic challenges: Skills", "q=cluster&priority=green-transition"),
+        ("Thematic priority: Green transition", "q=cluster&challenge=skills"),
+    ]
+    assert 'href="/practices/?q=cluster&amp;challenge=skills"' in content
+    assert "Clear all" in content
+
+
+def test_checked_boxes_and_counts_reflect_the_search(sample_practices, client):
+    content = client.get("/practices/?challenge=skills").content.decode()
+    assert 'name="challenge" value="skills" id="challenge-skills" checked' in content
+    assert 'name="priority" value="green-transition" id="priority-green-transition">' in content
+    assert "Green transition <span class=\"count\" data-count=\"5\">" in content
+
+
+def test_an_unknown_slug_gets_a_clear_message_and_400(sample_practices, client):
+    response = client.get("/practices/", {"priority": "blue-economy"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Thematic priority (priority): Select a valid choice. blue-economy is not one of the available choices." in content
+    assert 'role="alert"' in content
+
+
+@pytest.mark.parametrize("page", ["two", "-1", "1.5", "0"])
+def test_a_page_that_is_not_a_page_number_gets_a_message(sample_practices, client, page):
+    response = client.get("/practices/", {"page": page})
+    assert response.status_code in {400, 404}
+    assert b"role=\"alert\"" in response.content
+
+
+def test_an_oversized_page_number_gets_a_message_and_404(sample_practices, client):
+    response = client.get("/practices/", {"page": "999999999999999999999999"})
+    assert response.status_code == 404
+    assert "they fill 2 pages" in response.content.decode()
+
+
+def test_a_search_with_no_results_says_so(sample_practices, client):
+    response = client.get("/practices/", {"q": "zeppelin"})
+    assert response.status_code == 200
+    assert "No practices match this search" in response.content.decode()
+
+
+def test_html_in_keywords_is_escaped(sample_practices, client):
+    content = client.get("/practices/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_the_page_works_without_javascript_as_a_get_form(sample_practices, client):
+    content = client.get("/practices/").content.decode()
+    assert '<form class="filters" method="get" action="/practices/"' in content
+    assert '<button type="submit">Apply filters</button>' in content
+    assert "<script" not in content
+
+
+@pytest.mark.parametrize("number_of_practices", [10, 200])
+def test_list_page_query_count_does_not_grow_with_the_data(
+    taxonomies, client, django_assert_max_num_queries, number_of_practices
+):
+    for number in range(number_of_practices):
+        make_practice(
+            priorities=["resilience", "green-transition"][: number % 3],
+            challenges=["skills", "innovation"],
+            support=["intelligence"],
+            recommendations=[f"r{number % 15 + 1}"],
+            country=["FI", "DK", "FR", "NO"][number % 4],
+        )
+    with django_assert_max_num_queries(LIST_PAGE_QUERY_BUDGET):
+        response = client.get("/practices/?challenge=skills&priority=resilience&country=FI&country=DK&q=practice")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(LIST_PAGE_QUERY_BUDGET):
+        assert client.get("/practices/").status_code == 200
