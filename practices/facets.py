@@ -38,6 +38,7 @@ class Facet:
     param: str
     label: str
     options: list[FacetOption] = field(default_factory=list)
+    long: bool = False  # many options: shown folded until something in it is chosen
 
     @property
     def selected(self):
@@ -115,6 +116,7 @@ FACETS = [
     SingleValuedFacet("country", "country"),
 ]
 FACET_PARAMS = [facet.param for facet in FACETS]
+LONG_FACETS = {"recommendation", "country"}
 
 
 def facet_counts(filterset: PracticeFilter) -> list[Facet]:
@@ -124,7 +126,9 @@ def facet_counts(filterset: PracticeFilter) -> list[Facet]:
     for spec in FACETS:
         counts = spec.counts(filterset, params)
         chosen = set(params.getlist(spec.param))
-        facet = Facet(spec.param, filterset.filters[spec.param].label)
+        facet = Facet(
+            spec.param, filterset.filters[spec.param].label, long=spec.param in LONG_FACETS
+        )
         known = set()
         for key, slug, name in spec.choices():
             known.add(slug)

@@ -43,7 +43,10 @@ def test_every_facet_count_equals_the_count_you_get_by_clicking(sample_practices
     for param, facet in facets.items():
         assert facet.options, param
         for option in facet.options:
-            assert option.count == count_by_clicking(query_string, param, option.slug), (param, option.slug)
+            assert option.count == count_by_clicking(query_string, param, option.slug), (
+                param,
+                option.slug,
+            )
 
 
 def test_choosing_a_country_does_not_zero_the_others(sample_practices):
@@ -54,7 +57,10 @@ def test_choosing_a_country_does_not_zero_the_others(sample_practices):
 
 
 def test_tag_counts_follow_the_current_results(sample_practices):
-    priorities = {o.slug: o.count for o in facets_for("challenge=skills&priority=green-transition")["priority"].options}
+    priorities = {
+        o.slug: o.count
+        for o in facets_for("challenge=skills&priority=green-transition")["priority"].options
+    }
     assert priorities == {"resilience": 4, "green-transition": 5, "digital-transition": 3}
 
 
@@ -72,12 +78,19 @@ def test_an_option_with_no_results_shows_zero(sample_practices):
 
 
 def test_each_option_knows_the_query_that_toggles_it(sample_practices):
-    support = {o.slug: o for o in facets_for("challenge=skills&support=intelligence")["support"].options}
+    support = {
+        o.slug: o for o in facets_for("challenge=skills&support=intelligence")["support"].options
+    }
     assert support["intelligence"].toggle_query == "challenge=skills"
-    assert support["networking"].toggle_query == "challenge=skills&support=intelligence&support=networking"
+    assert (
+        support["networking"].toggle_query
+        == "challenge=skills&support=intelligence&support=networking"
+    )
 
 
 def test_recommendations_read_with_their_number(sample_practices):
     recommendation = facets_for("")["recommendation"].options[4]
-    assert recommendation.name == "5. Use clusters as intermediaries to support the green transition"
+    assert (
+        recommendation.name == "5. Use clusters as intermediaries to support the green transition"
+    )
     assert recommendation.count == 1

@@ -9,13 +9,21 @@ from tests.factories import make_practice
 pytestmark = pytest.mark.django_db
 
 ALL = {
-    "circular-economy-project-management-system", "innovation-networks-denmark",
-    "newco-helsinki", "circular-flanders", "cluster-excellence-denmark",
-    "smart-specialisation-strategy-montenegro", "cluster-programme-latvia",
-    "eu4moldova-focal-regions-programme", "social-and-creative-cyprus",
-    "portuguese-action-plan-digital-transition", "cluster-policy-poland",
-    "inolink-project-clusters", "empowering-smes-cluster-info-centres",
-    "norwegian-arena-programme", "nce-norwegian-centres-expertise",
+    "circular-economy-project-management-system",
+    "innovation-networks-denmark",
+    "newco-helsinki",
+    "circular-flanders",
+    "cluster-excellence-denmark",
+    "smart-specialisation-strategy-montenegro",
+    "cluster-programme-latvia",
+    "eu4moldova-focal-regions-programme",
+    "social-and-creative-cyprus",
+    "portuguese-action-plan-digital-transition",
+    "cluster-policy-poland",
+    "inolink-project-clusters",
+    "empowering-smes-cluster-info-centres",
+    "norwegian-arena-programme",
+    "nce-norwegian-centres-expertise",
 }
 
 
@@ -30,67 +38,116 @@ def found(query_string):
 @pytest.mark.parametrize(
     ("query_string", "expected"),
     [
-        ("challenge=skills", {
-            "circular-economy-project-management-system", "innovation-networks-denmark",
-            "newco-helsinki", "circular-flanders", "cluster-excellence-denmark",
-            "portuguese-action-plan-digital-transition", "inolink-project-clusters",
-            "empowering-smes-cluster-info-centres", "nce-norwegian-centres-expertise",
-        }),
-        ("priority=green-transition", {
-            "circular-economy-project-management-system", "innovation-networks-denmark",
-            "circular-flanders", "cluster-excellence-denmark", "eu4moldova-focal-regions-programme",
-            "cluster-policy-poland", "norwegian-arena-programme", "nce-norwegian-centres-expertise",
-        }),
-        ("support=intelligence", {
-            "innovation-networks-denmark", "circular-flanders", "cluster-excellence-denmark",
-            "cluster-policy-poland", "inolink-project-clusters",
-            "empowering-smes-cluster-info-centres", "nce-norwegian-centres-expertise",
-        }),
-        ("recommendation=r14", {
-            "cluster-excellence-denmark", "cluster-policy-poland", "inolink-project-clusters",
-            "nce-norwegian-centres-expertise",
-        }),
-        ("territorial_validity=regional", {
-            "innovation-networks-denmark", "newco-helsinki", "circular-flanders",
-            "eu4moldova-focal-regions-programme", "empowering-smes-cluster-info-centres",
-        }),
+        (
+            "challenge=skills",
+            {
+                "circular-economy-project-management-system",
+                "innovation-networks-denmark",
+                "newco-helsinki",
+                "circular-flanders",
+                "cluster-excellence-denmark",
+                "portuguese-action-plan-digital-transition",
+                "inolink-project-clusters",
+                "empowering-smes-cluster-info-centres",
+                "nce-norwegian-centres-expertise",
+            },
+        ),
+        (
+            "priority=green-transition",
+            {
+                "circular-economy-project-management-system",
+                "innovation-networks-denmark",
+                "circular-flanders",
+                "cluster-excellence-denmark",
+                "eu4moldova-focal-regions-programme",
+                "cluster-policy-poland",
+                "norwegian-arena-programme",
+                "nce-norwegian-centres-expertise",
+            },
+        ),
+        (
+            "support=intelligence",
+            {
+                "innovation-networks-denmark",
+                "circular-flanders",
+                "cluster-excellence-denmark",
+                "cluster-policy-poland",
+                "inolink-project-clusters",
+                "empowering-smes-cluster-info-centres",
+                "nce-norwegian-centres-expertise",
+            },
+        ),
+        (
+            "recommendation=r14",
+            {
+                "cluster-excellence-denmark",
+                "cluster-policy-poland",
+                "inolink-project-clusters",
+                "nce-norwegian-centres-expertise",
+            },
+        ),
+        (
+            "territorial_validity=regional",
+            {
+                "innovation-networks-denmark",
+                "newco-helsinki",
+                "circular-flanders",
+                "eu4moldova-focal-regions-programme",
+                "empowering-smes-cluster-info-centres",
+            },
+        ),
         ("typology=creative-digital-capitals", {"newco-helsinki", "cluster-excellence-denmark"}),
         ("typology=agri-tourism", {"social-and-creative-cyprus"}),
         ("country=NO", {"norwegian-arena-programme", "nce-norwegian-centres-expertise"}),
-        ("q=circular", {
-            "circular-economy-project-management-system", "circular-flanders",
-            "cluster-policy-poland",
-        }),
+        (
+            "q=circular",
+            {
+                "circular-economy-project-management-system",
+                "circular-flanders",
+                "cluster-policy-poland",
+            },
+        ),
     ],
 )
-def test_each_filter_alone_returns_exactly_the_tagged_practices(sample_practices, query_string, expected):
+def test_each_filter_alone_returns_exactly_the_tagged_practices(
+    sample_practices, query_string, expected
+):
     assert found(query_string) == expected
 
 
 def test_skills_and_green_transition_narrow_to_practices_tagged_with_both(sample_practices):
     assert found("challenge=skills&priority=green-transition") == {
-        "circular-economy-project-management-system", "innovation-networks-denmark",
-        "circular-flanders", "cluster-excellence-denmark", "nce-norwegian-centres-expertise",
+        "circular-economy-project-management-system",
+        "innovation-networks-denmark",
+        "circular-flanders",
+        "cluster-excellence-denmark",
+        "nce-norwegian-centres-expertise",
     }
 
 
 def test_adding_intelligence_narrows_further(sample_practices):
     assert found("challenge=skills&priority=green-transition&support=intelligence") == {
-        "innovation-networks-denmark", "circular-flanders", "cluster-excellence-denmark",
+        "innovation-networks-denmark",
+        "circular-flanders",
+        "cluster-excellence-denmark",
         "nce-norwegian-centres-expertise",
     }
 
 
 def test_two_values_of_a_tag_field_require_both(sample_practices):
     assert found("priority=resilience&priority=digital-transition") == {
-        "innovation-networks-denmark", "newco-helsinki", "cluster-excellence-denmark",
+        "innovation-networks-denmark",
+        "newco-helsinki",
+        "cluster-excellence-denmark",
         "nce-norwegian-centres-expertise",
     }
 
 
 def test_two_countries_at_once_give_either(sample_practices):
     assert found("country=FI&country=DK") == {
-        "newco-helsinki", "innovation-networks-denmark", "cluster-excellence-denmark",
+        "newco-helsinki",
+        "innovation-networks-denmark",
+        "cluster-excellence-denmark",
     }
 
 
@@ -100,12 +157,17 @@ def test_two_territorial_validities_give_all_of_both(sample_practices):
 
 def test_keywords_ignore_case_and_accents(sample_practices):
     # Cluster Excellence Denmark's description also speaks of innovation networks.
-    assert found("q=innovation+networks") == {"innovation-networks-denmark", "cluster-excellence-denmark"}
+    assert found("q=innovation+networks") == {
+        "innovation-networks-denmark",
+        "cluster-excellence-denmark",
+    }
     ranked = search_practices(QueryDict("q=innovation+networks")).qs
     assert ranked.first().slug == "innovation-networks-denmark"
     assert found("q=Innovationsnetv%C3%A6rk") == {"innovation-networks-denmark"}
     assert found("q=INNOVATIONSNETVAERK") == {"innovation-networks-denmark"}
-    assert found("q=yrittajyyden") == {"newco-helsinki"}  # typed without the accents of "yrittäjyyden"
+    assert found("q=yrittajyyden") == {
+        "newco-helsinki"
+    }  # typed without the accents of "yrittäjyyden"
 
 
 def test_every_keyword_must_match(sample_practices):
@@ -121,9 +183,9 @@ def test_a_practice_with_several_tags_appears_once(taxonomies):
         support=["intelligence", "networking", "business-services"],
         recommendations=["r1", "r2", "r3"],
     )
-    assert found("priority=resilience&priority=green-transition&challenge=skills&support=networking") == {
-        "everything"
-    }
+    assert found(
+        "priority=resilience&priority=green-transition&challenge=skills&support=networking"
+    ) == {"everything"}
     assert found("territorial_validity=national&country=FI") == {"everything"}
 
 
@@ -138,13 +200,20 @@ def test_no_parameters_find_everything_published(sample_practices):
 
 def test_unknown_parameters_are_ignored(sample_practices):
     assert found("colour=blue&country=NO") == {
-        "norwegian-arena-programme", "nce-norwegian-centres-expertise",
+        "norwegian-arena-programme",
+        "nce-norwegian-centres-expertise",
     }
 
 
 @pytest.mark.parametrize(
     "query_string",
-    ["priority=no-such-priority", "country=ZZ", "recommendation=r16", "sort=price", "q=" + "x" * 201],
+    [
+        "priority=no-such-priority",
+        "country=ZZ",
+        "recommendation=r16",
+        "sort=price",
+        "q=" + "x" * 201,
+    ],
 )
 def test_an_unknown_value_is_reported_not_ignored(sample_practices, query_string):
     filterset = search_practices(QueryDict(query_string))
@@ -155,7 +224,11 @@ def test_default_order_is_title_and_keywords_rank_title_matches_first(taxonomies
     make_practice(slug="b", title="Beta networks")
     make_practice(slug="a", title="Alpha", description="About networks.")
     make_practice(slug="c", title="Gamma networks")
-    assert list(search_practices(QueryDict("")).qs.values_list("slug", flat=True)) == ["a", "b", "c"]
+    assert list(search_practices(QueryDict("")).qs.values_list("slug", flat=True)) == [
+        "a",
+        "b",
+        "c",
+    ]
     ranked = search_practices(QueryDict("q=networks")).qs
     assert list(ranked.values_list("slug", flat=True)) == ["b", "c", "a"]
     by_title = search_practices(QueryDict("q=networks&sort=title")).qs
@@ -163,7 +236,12 @@ def test_default_order_is_title_and_keywords_rank_title_matches_first(taxonomies
 
 
 def test_sort_by_country_and_by_last_update(sample_practices):
-    by_country = list(search_practices(QueryDict("sort=country")).qs.values_list("country", flat=True))
+    by_country = list(
+        search_practices(QueryDict("sort=country")).qs.values_list("country", flat=True)
+    )
     assert by_country == sorted(by_country)
     recent = list(search_practices(QueryDict("sort=-updated")).qs.values_list("slug", flat=True))
-    assert set(recent[:2]) == {"eu4moldova-focal-regions-programme", "nce-norwegian-centres-expertise"}
+    assert set(recent[:2]) == {
+        "eu4moldova-focal-regions-programme",
+        "nce-norwegian-centres-expertise",
+    }

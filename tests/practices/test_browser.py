@@ -1,0 +1,160 @@
+"""A policymaker's path through the search, in Debian's Chromium driven by Playwright.
+
+Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    # Playwright's sync API runs an event loop in this thread; the fixtures' database calls
+    # are still plain synchronous code, so Django's guard against async misuse does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def result_count(page):
+    return page.locator("#result-count").inner_text().strip()
+
+
+def apply_filters(page):
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return results.violations_count, results.generate_report()
+
+
+def test_a_policymaker_narrows_the_search_opens_a_practice_and_follows_a_tag(
+    sample_practices, live_server, page
+):
+    page.goto(f"{live_server.url}/practices/")
+    assert result_count(page) == "Displaying 1 - 10 of 15"
+
+    page.get_by_label(re.compile(r"^Skills")).check()
+    apply_filters(page)
+    assert result_count(page) == "Displaying 1 - 9 of 9"
+
+    page.get_by_label(re.compile(r"^Green transition")).check()
+    apply_filters(page)
+    assert result_count(page) == "Displaying 1 - 5 of 5"
+
+    page.get_by_label(re.compile(r"^Intelligence")).check()
+    apply_filters(page)
+    assert result_count(page) == "Displaying 1 - 4 of 4"
+    assert "challenge=skills" in page.url and "priority=green-transition" in page.url
+    assert "support=intelligence" in page.url
+    screenshot(page, "search-skills-green-intelligence")
+
+    page.get_by_role("link", name="Innovation Networks Denmark").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/practices/innovation-networks-denmark/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Innovation Networks Denmark"
+
+    page.get_by_role("link", name="Internationalisation").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/practices/?challenge=internationalisation")
+    assert result_count(page) == "Displaying 1 - 7 of 7"
+    assert page.get_by_label(re.compile(r"^Internationalisation")).is_checked()
+
+    page.go_back()
+    assert page.url.endswith("/practices/innovation-networks-denmark/")
+    page.go_back()
+    assert result_count(page) == "Displaying 1 - 4 of 4"
+
+
+def test_a_chip_removes_its_filter(sample_practices, live_server, page):
+    page.goto(f"{live_server.url}/practices/?challenge=skills&priority=green-transition")
+    assert result_count(page) == "Displaying 1 - 5 of 5"
+    page.get_by_role("link", name=re.compile(r"^Thematic priority: Green transition")).click()
+    page.wait_for_load_state()
+    assert result_count(page) == "Displaying 1 - 9 of 9"
+    page.get_by_role("link", name="Clear all").first.click()
+    page.wait_for_load_state()
+    assert result_count(page) == "Displaying 1 - 10 of 15"
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(
+    sample_practices, live_server, page
+):
+    page.goto(f"{live_server.url}/practices/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("list", "/practices/"),
+        ("list-filtered", "/practices/?challenge=skills&country=FI&country=DK&q=innovation"),
+        ("list-problem", "/practices/?priority=unknown"),
+        ("detail", "/practices/newco-helsinki/"),
+        ("not-found", "/practices/no-such-practice/"),
+    ],
+)
+def test_axe_finds_no_accessibility_violations(sample_practices, live_server, page, name, path):
+    page.goto(f"{live_server.url}{path}")
+    screenshot(page, f"page-{name}")
+    count, report = axe_violations(page)
+    assert count == 0, report
+
+
+def test_the_list_reads_well_on_a_phone(sample_practices, live_server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/practices/?challenge=skills")
+    screenshot(phone, "phone-list")
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    context.close()
+    assert overflow <= 0
