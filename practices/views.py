@@ -1,8 +1,9 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from practices.exports import csv_lines, export_filename
 from practices.facets import facet_counts, search_params
 from practices.filters import search_practices
 from practices.models import Practice
@@ -14,7 +15,8 @@ def practice_list(request):
     """The search page: filters with facet counts, removable chips, ten results a page."""
     filterset = search_practices(request.GET)
     params = search_params(request.GET)
-    context = {"filterset": filterset, "params": params, "query_string": params.urlencode()}
+    query_string = params.urlencode()
+    context = {"filterset": filterset, "params": params, "query_string": query_string}
     if not filterset.is_valid():
         context["problems"] = _problems(filterset)
         return render(request, "practices/practice_list.html", context, status=400)
@@ -41,6 +43,20 @@ def practice_list(request):
         keywords=filterset.form.cleaned_data.get("q") or "",
     )
     return render(request, "practices/practice_list.html", context)
+
+
+def practice_export(request):
+    """Every published practice matching the search, as CSV, in the search page's order."""
+    filterset = search_practices(request.GET)
+    if not filterset.is_valid():
+        message = "This search could not be run:\n" + "\n".join(_problems(filterset)) + "\n"
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(filterset.qs), content_type="text/csv; charset=utf-8"
+    )
+    filename = export_filename(search_params(request.GET))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def practice_detail(request, slug):

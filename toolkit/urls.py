@@ -11,6 +11,7 @@ admin.site.index_title = "Practices and taxonomies"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="practices:list"), name="home"),
     path("practices/", include("practices.urls")),
+    path("api/", include("practices.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,69 @@
+"""JSON shapes of the API. Field names follow the CSV export's columns."""
+
+import datetime
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from practices.models import Practice
+
+
+class TagSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class RecommendationSerializer(TagSerializer):
+    number = serializers.IntegerField()
+    pillar = serializers.CharField(source="pillar.name")
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class OptionalURLField(serializers.CharField):
+    """A URL, or an empty string when none is known."""
+
+
+class PracticeSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The practice's page on this site.")
+    country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2")
+    country_name = serializers.CharField(source="country.name")
+    territorial_validity = TagSerializer()
+    thematic_priorities = TagSerializer(source="priorities", many=True)
+    recommendations = RecommendationSerializer(many=True)
+    strategic_challenges = TagSerializer(source="challenges", many=True)
+    cluster_support = TagSerializer(source="support_types", many=True)
+    region_code = serializers.CharField(source="region.code", allow_null=True, default=None)
+    region_name = serializers.CharField(source="region.name", allow_null=True, default=None)
+    typology = TagSerializer(source="region.typology", allow_null=True, default=None)
+    link = OptionalURLField(help_text="Further information, often in the original language.")
+    updated = serializers.SerializerMethodField(help_text="Date of the last update (UTC).")
+
+    class Meta:
+        model = Practice
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "original_title",
+            "description",
+            "country",
+            "country_name",
+            "territorial_validity",
+            "thematic_priorities",
+            "recommendations",
+            "strategic_challenges",
+            "cluster_support",
+            "region_code",
+            "region_name",
+            "typology",
+            "link",
+            "updated",
+        ]
+
+    def get_url(self, practice) -> str:
+        request = self.context.get("request")
+        path = practice.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def get_updated(self, practice) -> datetime.date:
+        return practice.updated_at.astimezone(datetime.UTC).date()

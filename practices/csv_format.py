@@ -1,0 +1,51 @@
+"""The CSV exchange format shared by the export and the import: columns and cell escaping.
+
+The column order is a public contract. Cells that a spreadsheet would run as a formula are
+neutralised with a leading apostrophe (OWASP "CSV Injection"); ``restore_cell`` undoes
+exactly that, so every value survives a round trip unchanged.
+"""
+
+COLUMNS = [
+    "slug",
+    "title",
+    "original_title",
+    "description",
+    "country",
+    "country_name",
+    "territorial_validity",
+    "thematic_priorities",
+    "recommendations",
+    "strategic_challenges",
+    "cluster_support",
+    "region_code",
+    "region_name",
+    "typology",
+    "link",
+    "updated",
+]
+LIST_SEPARATOR = "; "
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix a quote to a cell a spreadsheet would treat as a formula, and to a cell that
+    already starts with a quote before such a character, so that the import can tell them apart."""
+    if value.startswith(FORMULA_STARTS) or (
+        value.startswith(_QUOTE) and value[1:2] and value[1:2] in (*FORMULA_STARTS, _QUOTE)
+    ):
+        return _QUOTE + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """Undo ``neutralise_cell``: ``restore_cell(neutralise_cell(v)) == v`` for every string."""
+    if value.startswith(_QUOTE) and value[1:2] and value[1:2] in (*FORMULA_STARTS, _QUOTE):
+        return value[1:]
+    return value
+
+
+def split_list(cell: str) -> list[str]:
+    """The values of a multi-valued cell, e.g. "Innovation; Skills"."""
+    return [part.strip() for part in cell.split(";") if part.strip()]

@@ -1,0 +1,77 @@
+"""The OpenAPI description is checked against real responses, not just parsed."""
+
+import jsonschema
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def openapi(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def validate(document, schema, instance):
+    """Validate ``instance`` against ``schema``, resolving $refs inside the OpenAPI document."""
+    jsonschema.Draft202012Validator({**document, **schema}).validate(instance)
+
+
+def response_schema(document, path, status="200"):
+    return document["paths"][path]["get"]["responses"][status]["content"]["application/json"][
+        "schema"
+    ]
+
+
+def test_the_description_is_openapi_3_with_every_endpoint(openapi):
+    assert openapi["openapi"].startswith("3.")
+    assert set(openapi["paths"]) == {
+        "/api/practices/",
+        "/api/practices/{slug}/",
+        "/api/taxonomies/",
+    }
+    parameters = {p["name"] for p in openapi["paths"]["/api/practices/"]["get"]["parameters"]}
+    assert parameters >= {
+        "q",
+        "territorial_validity",
+        "priority",
+        "challenge",
+        "support",
+        "recommendation",
+        "typology",
+        "country",
+        "sort",
+        "page",
+        "page_size",
+    }
+
+
+def test_real_list_responses_match_the_description(sample_practices, client, openapi):
+    schema = response_schema(openapi, "/api/practices/")
+    for query in ["", "challenge=skills&page_size=2", "typology=creative-digital-capitals"]:
+        validate(openapi, schema, client.get(f"/api/practices/?{query}").json())
+
+
+def test_a_real_detail_response_matches_the_description(sample_practices, client, openapi):
+    schema = response_schema(openapi, "/api/practices/{slug}/")
+    for slug in ["newco-helsinki", "cluster-programme-latvia"]:
+        validate(openapi, schema, client.get(f"/api/practices/{slug}/").json())
+
+
+def test_real_taxonomies_match_the_description(sample_practices, client, openapi):
+    schema = response_schema(openapi, "/api/taxonomies/")
+    validate(openapi, schema, client.get("/api/taxonomies/").json())
+
+
+def test_a_real_error_matches_the_description(sample_practices, client, openapi):
+    schema = response_schema(openapi, "/api/practices/", "400")
+    validate(openapi, schema, client.get("/api/practices/?priority=nope").json())
+
+
+def test_the_schema_would_catch_a_wrong_response(sample_practices, client, openapi):
+    schema = response_schema(openapi, "/api/practices/")
+    body = client.get("/api/practices/").json()
+    body["results"][0]["thematic_priorities"] = "Resilience"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(openapi, schema, body)

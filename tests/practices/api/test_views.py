@@ -1,0 +1,163 @@
+import csv
+import io
+
+import pytest
+
+from practices.facets import FACET_PARAMS
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+SEARCHES = [
+    "",
+    "challenge=skills&priority=green-transition",
+    "challenge=skills&priority=green-transition&support=intelligence",
+    "typology=creative-digital-capitals",
+    "country=FI&country=DK",
+    "q=Innovationsnetv%C3%A6rk",
+    "q=cluster&sort=-updated",
+]
+
+
+def api_slugs(client, query):
+    slugs, url = [], f"/api/practices/?{query}&page_size=3"
+    while url:
+        body = client.get(url).json()
+        slugs += [practice["slug"] for practice in body["results"]]
+        url = body["next"]
+    return slugs
+
+
+def html_slugs(client, query):
+    slugs, page = [], 1
+    while True:
+        response = client.get(f"/practices/?{query}&page={page}")
+        slugs += [practice.slug for practice in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            return slugs
+        page += 1
+
+
+def csv_slugs(client, query):
+    body = b"".join(client.get(f"/practices/export.csv?{query}").streaming_content)
+    return [
+        row["slug"] for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))
+    ]
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_the_page_the_api_and_the_export_return_the_same_practices_in_the_same_order(
+    sample_practices, client, query
+):
+    html = html_slugs(client, query)
+    assert api_slugs(client, query) == html
+    assert csv_slugs(client, query) == html
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_api_facets_are_the_facet_counts_of_the_page(sample_practices, client, query):
+    api_facets = client.get(f"/api/practices/?{query}").json()["facets"]
+    page_facets = client.get(f"/practices/?{query}").context["facets"]
+    assert list(api_facets) == FACET_PARAMS
+    assert api_facets == {
+        facet.param: [{"slug": o.slug, "name": o.name, "count": o.count} for o in facet.options]
+        for facet in page_facets
+    }
+
+
+def test_the_list_is_paginated_with_count_next_and_previous(sample_practices, client):
+    body = client.get("/api/practices/?page_size=10&page=2").json()
+    assert body["count"] == 15
+    assert len(body["results"]) == 5
+    assert body["next"] is None
+    assert body["previous"].endswith("/api/practices/?page_size=10")
+    assert client.get("/api/practices/").json()["next"] is None  # default page of 20
+
+
+def test_a_practice_reads_like_its_csv_row_with_tags_as_objects(sample_practices, client):
+    body = client.get("/api/practices/newco-helsinki/").json()
+    assert body["url"] == "http://testserver/practices/newco-helsinki/"
+    assert body["country"] == "FI" and body["country_name"] == "Finland"
+    assert body["territorial_validity"] == {"slug": "regional", "name": "Regional"}
+    assert body["thematic_priorities"] == [
+        {"slug": "resilience", "name": "Resilience"},
+        {"slug": "digital-transition", "name": "Digital transition"},
+    ]
+    assert [r["slug"] for r in body["recommendations"]] == ["r9", "r12"]
+    assert body["recommendations"][1] == {
+        "slug": "r12",
+        "name": "Develop an active role of clusters in local labour markets",
+        "number": 12,
+        "pillar": "BUILD RESILIENCE",
+    }
+    assert body["region_code"] == "FI1B" and body["region_name"] == "Helsinki-Uusimaa"
+    assert body["typology"] == {
+        "slug": "creative-digital-capitals",
+        "name": "Creative digital / Capitals",
+    }
+    assert body["updated"] == "2021-11-12"
+
+
+def test_a_practice_without_region_has_nulls(sample_practices, client):
+    body = client.get("/api/practices/cluster-programme-latvia/").json()
+    assert body["region_code"] is None and body["typology"] is None
+    assert body["recommendations"] == []
+
+
+def test_drafts_are_invisible_to_the_api(taxonomies, client):
+    make_practice(slug="draft", is_published=False)
+    assert client.get("/api/practices/draft/").status_code == 404
+    assert client.get("/api/practices/").json()["count"] == 0
+
+
+def test_taxonomies_list_every_value_with_published_counts(sample_practices, client):
+    body = client.get("/api/taxonomies/").json()
+    assert list(body) == FACET_PARAMS
+    assert body["challenge"] == {
+        "label": "Strategic challenges",
+        "values": [
+            {"slug": "innovation", "name": "Innovation", "count": 12},
+            {"slug": "skills", "name": "Skills", "count": 9},
+            {"slug": "value-chains", "name": "Value chains", "count": 7},
+            {"slug": "internationalisation", "name": "Internationalisation", "count": 7},
+        ],
+    }
+    assert len(body["recommendation"]["values"]) == 15
+    assert len(body["typology"]["values"]) == 7
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("priority=blue-economy", "priority"),
+        ("country=ZZ", "country"),
+        ("sort=price", "sort"),
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page_size=101", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page_size=ten", "page_size"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+def test_bad_parameters_answer_400_naming_the_parameter(sample_practices, client, query, parameter):
+    response = client.get(f"/api/practices/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
+def test_an_oversized_page_answers_404_naming_the_page(sample_practices, client):
+    response = client.get("/api/practices/?page=99999999999999999999")
+    assert response.status_code == 404
+    assert "page" in response.json()
+
+
+def test_api_list_query_count_does_not_grow_with_the_data(
+    taxonomies, client, django_assert_max_num_queries
+):
+    for number in range(60):
+        make_practice(
+            priorities=["resilience"], recommendations=[f"r{number % 15 + 1}"], country="FI"
+        )
+    with django_assert_max_num_queries(24):
+        assert client.get("/api/practices/?page_size=50&priority=resilience").status_code == 200

@@ -1,0 +1,225 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core import serializers
+from django.core.management import CommandError, call_command
+from django.db.models import Model
+
+from practices.csv_format import COLUMNS
+from practices.imports import import_practices
+from practices.models import Practice, Region
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "sample_practices.csv"
+HEADER = ",".join(COLUMNS)
+GOOD_ROW = (
+    "new-practice,New practice,,A new measure.,FI,Finland,National,Resilience,r1,Skills,"
+    "Networking,,,,https://example.eu/,2024-05-01"
+)
+
+
+def export_bytes(client):
+    return b"".join(client.get("/practices/export.csv").streaming_content)
+
+
+def database_snapshot():
+    models: list[type[Model]] = [Practice, Region]
+    return {
+        model.__name__: json.loads(serializers.serialize("json", model.objects.order_by("pk")))
+        for model in models
+    }
+
+
+def csv_file(*rows, header=HEADER):
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+def problems_of(report):
+    return [(problem.row, problem.column) for problem in report.problems]
+
+
+def test_the_shared_sample_file_imports_as_it_is(taxonomies):
+    report = import_practices(SAMPLE_CSV.read_bytes())
+    assert report.ok, [str(p) for p in report.problems]
+    assert len(report.created) == 15
+    assert Practice.objects.published().count() == 15
+    moldova = Practice.objects.get(slug="eu4moldova-focal-regions-programme")
+    assert moldova.updated_at.date().isoformat() == "2023-06-28"
+    assert set(Region.objects.values_list("code", flat=True)) == {"FI1B", "DK01", "CY00"}
+
+
+def test_export_import_export_gives_a_byte_identical_file(sample_practices, client):
+    make_practice(
+        slug="formulas",
+        title="=1+2",
+        original_title="@mention",
+        description="-minus first\n\n+plus second",
+        link="https://example.eu/a?b=c",
+        region=Region.objects.get(code="DK01"),
+    )
+    first = export_bytes(client)
+    Practice.objects.all().delete()
+    Region.objects.all().delete()
+    report = import_practices(first)
+    assert report.ok, [str(p) for p in report.problems]
+    assert len(report.created) == 16
+    assert Practice.objects.get(slug="formulas").title == "=1+2"
+    assert export_bytes(client) == first
+
+
+def test_reimporting_an_export_changes_nothing(sample_practices, client):
+    exported = export_bytes(client)
+    before = database_snapshot()
+    report = import_practices(exported)
+    assert report.ok and len(report.unchanged) == 15 and not report.created and not report.updated
+    assert database_snapshot() == before
+
+
+def test_a_changed_row_updates_the_practice_by_slug(sample_practices, client):
+    exported = export_bytes(client).decode("utf-8-sig")
+    changed = exported.replace(
+        "Circular Flanders,Vlaanderen Circulair", "Circular Flanders (VC),Vlaanderen Circulair"
+    )
+    report = import_practices(changed.encode())
+    assert report.updated == ["circular-flanders"]
+    assert Practice.objects.get(slug="circular-flanders").title == "Circular Flanders (VC)"
+
+
+def test_names_or_slugs_are_accepted_for_tags_whatever_the_case(taxonomies):
+    row = (
+        "mixed,Mixed,,Text.,fi,Finland,REGIONAL,green-transition; digital TRANSITION,R3; r4,"
+        "skills; Value Chains,intelligence; Business services,FI1B,Helsinki-Uusimaa,"
+        "creative-digital-capitals,,"
+    )
+    report = import_practices(csv_file(row))
+    assert report.ok, [str(p) for p in report.problems]
+    practice = Practice.objects.get(slug="mixed")
+    assert practice.country.code == "FI" and practice.territorial_validity.slug == "regional"
+    assert set(practice.priorities.values_list("slug", flat=True)) == {
+        "green-transition",
+        "digital-transition",
+    }
+    assert set(practice.recommendations.values_list("slug", flat=True)) == {"r3", "r4"}
+    assert set(practice.challenges.values_list("slug", flat=True)) == {"skills", "value-chains"}
+    assert practice.region.typology.slug == "creative-digital-capitals"
+    assert practice.is_published
+
+
+def test_an_empty_updated_is_set_to_now(taxonomies):
+    report = import_practices(csv_file(GOOD_ROW.removesuffix("2024-05-01")))
+    assert report.ok
+    practice = Practice.objects.get(slug="new-practice")
+    assert practice.updated_at.date() >= practice.created_at.date()
+    assert practice.updated_at.year >= 2026
+
+
+def test_a_dry_run_reports_and_writes_nothing(sample_practices):
+    before = database_snapshot()
+    report = import_practices(csv_file(GOOD_ROW), dry_run=True)
+    assert report.created == ["new-practice"]
+    assert report.summary() == "Dry run: 1 to create, 0 to update, 0 unchanged; nothing written."
+    assert database_snapshot() == before
+
+
+BAD_FILES = {
+    "unknown country": (csv_file(GOOD_ROW.replace(",FI,", ",XX,")), [(2, "country")]),
+    "unknown tag": (
+        csv_file(GOOD_ROW.replace("Resilience", "Blue economy")),
+        [(2, "thematic_priorities")],
+    ),
+    "unknown recommendation": (
+        csv_file(GOOD_ROW.replace(",r1,", ",r16,")),
+        [(2, "recommendations")],
+    ),
+    "missing title": (csv_file(GOOD_ROW.replace("New practice", "")), [(2, "title")]),
+    "malformed URL": (
+        csv_file(GOOD_ROW.replace("https://example.eu/", "not a url")),
+        [(2, "link")],
+    ),
+    "malformed date": (csv_file(GOOD_ROW.replace("2024-05-01", "01/05/2024")), [(2, "updated")]),
+    "duplicate slug": (csv_file(GOOD_ROW, GOOD_ROW), [(3, "slug")]),
+    "unknown typology": (
+        csv_file(GOOD_ROW.replace(",,,,https", ",XX11,Somewhere,Mountains,https")),
+        [(2, "typology")],
+    ),
+    "wrong header": (csv_file(GOOD_ROW, header=HEADER.replace("title", "name", 1)), [(1, "")]),
+    "short row": (csv_file("only,three,cells"), [(2, "")]),
+    "not UTF-8": (
+        csv_file(GOOD_ROW).replace(b"New practice", "Nouvelle pratiqu\xe9".encode("latin-1")),
+        [(2, "")],
+    ),
+    "JSON, not CSV": (b'{"practices": [{"slug": "x"}]}\n', [(1, "")]),
+    "binary, not CSV": (b"PK\x03\x04\x00\x00binary", [(1, "")]),
+    "empty": (b"", [(1, "")]),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_a_bad_file_is_refused_whole_with_row_and_column(sample_practices, kind):
+    content, expected_problems = BAD_FILES[kind]
+    before = database_snapshot()
+    report = import_practices(content)
+    assert not report.ok
+    assert problems_of(report) == expected_problems, [str(p) for p in report.problems]
+    assert not report.created and not report.updated
+    assert database_snapshot() == before
+
+
+def test_every_problem_of_the_file_is_listed(taxonomies):
+    content = csv_file(
+        GOOD_ROW,
+        GOOD_ROW.replace("new-practice", "second")
+        .replace(",FI,", ",XX,")
+        .replace("Skills", "Sailing"),
+        GOOD_ROW.replace("new-practice", "third").replace("https://example.eu/", "ftp//x"),
+    )
+    report = import_practices(content)
+    assert problems_of(report) == [(3, "country"), (3, "strategic_challenges"), (4, "link")]
+    assert (
+        str(report.problems[0])
+        == "row 3, column country: 'XX' is not an ISO 3166-1 alpha-2 country code."
+    )
+    assert not Practice.objects.exists()
+
+
+def test_a_new_region_is_created_with_its_typology(taxonomies):
+    report = import_practices(
+        csv_file(
+            GOOD_ROW.replace(
+                ",,,,https", ",ES30,Comunidad de Madrid,Creative digital / Capitals,https"
+            )
+        )
+    )
+    assert report.ok
+    region = Region.objects.get(code="ES30")
+    assert (
+        region.name == "Comunidad de Madrid" and region.typology.slug == "creative-digital-capitals"
+    )
+
+
+def test_the_command_imports_and_summarises(taxonomies, tmp_path, capsys):
+    path = tmp_path / "practices.csv"
+    path.write_bytes(SAMPLE_CSV.read_bytes())
+    call_command("import_practices", str(path), "--dry-run")
+    assert "Dry run: 15 to create, 0 to update, 0 unchanged" in capsys.readouterr().out
+    assert not Practice.objects.exists()
+    call_command("import_practices", str(path))
+    assert "15 created, 0 updated, 0 unchanged." in capsys.readouterr().out
+    assert Practice.objects.count() == 15
+
+
+def test_the_command_refuses_a_bad_file_listing_each_problem(taxonomies, tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_file(GOOD_ROW.replace(",FI,", ",XX,")))
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("import_practices", str(path))
+    assert "bad.csv: row 2, column country: 'XX' is not" in capsys.readouterr().err
+    assert not Practice.objects.exists()
+
+
+def test_the_command_reports_a_missing_file(taxonomies, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_practices", str(tmp_path / "missing.csv"))
