@@ -1,8 +1,20 @@
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
+from practices.exports import csv_lines
+from practices.imports import import_practices
 from practices.models import (
     Pillar,
     Practice,
@@ -14,6 +26,24 @@ from practices.models import (
     ThematicPriority,
     Typology,
 )
+
+ADMIN_IMPORT_MAX_BYTES = 10 * 2**20  # larger files: manage.py import_practices
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with the columns of a CSV export. Tags by name or slug.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ADMIN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {ADMIN_IMPORT_MAX_BYTES // 2**20} MB: "
+                "import it with manage.py import_practices."
+            )
+        return upload
 
 
 @admin.register(Practice)
@@ -51,7 +81,7 @@ class PracticeAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "updated_at"
     list_per_page = 50
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "export_csv"]
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -82,6 +112,90 @@ class PracticeAdmin(admin.ModelAdmin):
     )
     def unpublish(self, request, queryset):
         self._set_published(request, queryset, False)
+
+    @admin.action(description="Export the selected practices as CSV (drafts included)")
+    def export_csv(self, request, queryset):
+        response = StreamingHttpResponse(
+            csv_lines(queryset.order_by("title", "pk")), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"practices_selected_{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="practices_practice_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a CSV, preview what it would change, then confirm. The same all-or-nothing
+        import as ``manage.py import_practices``; nothing is written before the confirmation."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import practices from CSV",
+            "max_megabytes": ADMIN_IMPORT_MAX_BYTES // 2**20,
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm_import(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            report = import_practices(content, dry_run=True)
+            context.update(report=report, filename=upload.name)
+            if report.ok:
+                token = secrets.token_urlsafe(16)
+                request.session[f"practice-import-{token}"] = {
+                    "name": upload.name,
+                    "content": content.decode("utf-8-sig"),
+                }
+                context["token"] = token
+        return TemplateResponse(request, "admin/practices/practice/import.html", context)
+
+    def _confirm_import(self, request):
+        pending = request.session.pop(f"practice-import-{request.POST.get('token', '')}", None)
+        if pending is None:
+            self.message_user(
+                request, "That import has expired: upload the file again.", messages.ERROR
+            )
+            return redirect("admin:practices_practice_import")
+        # Checked again: the data may have changed since the preview.
+        report = import_practices(pending["content"].encode("utf-8"))
+        if not report.ok:
+            for problem in report.problems[:20]:
+                self.message_user(request, str(problem), messages.ERROR)
+            self.message_user(request, report.summary(), messages.ERROR)
+            return redirect("admin:practices_practice_import")
+        self._log_import(request, report, pending["name"])
+        self.message_user(
+            request, f"Imported {pending['name']}: {report.summary()}", messages.SUCCESS
+        )
+        return redirect("admin:practices_practice_changelist")
+
+    def _log_import(self, request, report, filename):
+        content_type = ContentType.objects.get_for_model(Practice)
+        practices = Practice.objects.filter(slug__in=[*report.created, *report.updated])
+        created = set(report.created)
+        LogEntry.objects.bulk_create(
+            LogEntry(
+                user_id=request.user.pk,
+                content_type=content_type,
+                object_id=str(practice.pk),
+                object_repr=str(practice)[:200],
+                action_flag=ADDITION if practice.slug in created else CHANGE,
+                change_message=f"Imported from {filename}.",
+            )
+            for practice in practices
+        )
 
     def _set_published(self, request, queryset, published):
         changed = list(queryset.exclude(is_published=published))

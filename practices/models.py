@@ -177,6 +177,11 @@ class Practice(models.Model):
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published practices appear on the public site."
     )
+    is_synthetic = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Made by generate_practices for load tests; never real data.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
     search_document = models.TextField(

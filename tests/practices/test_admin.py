@@ -14,6 +14,7 @@ ADMIN_PAGES = [
     "admin:practices_region_changelist",
     "admin:practices_thematicpriority_changelist",
     "admin:practices_recommendation_changelist",
+    "admin:practices_practice_import",
 ]
 
 
@@ -112,3 +113,65 @@ def test_an_unused_tag_can_be_deleted(taxonomies, staff_client):
     url = reverse("admin:practices_thematicpriority_delete", args=[unused.pk])
     staff_client.post(url, {"post": "yes"})
     assert not ThematicPriority.objects.filter(slug="unused").exists()
+
+
+def upload(staff_client, content, name="practices.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return staff_client.post(
+        reverse("admin:practices_practice_import"),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_staff_preview_then_confirm_an_import(taxonomies, staff_client):
+    from tests.practices.test_imports import SAMPLE_CSV
+
+    preview = upload(staff_client, SAMPLE_CSV.read_bytes())
+    assert preview.status_code == 200
+    assert "15 to create, 0 to update, 0 unchanged" in preview.content.decode()
+    assert not Practice.objects.exists(), "nothing is written before the confirmation"
+    response = staff_client.post(
+        reverse("admin:practices_practice_import"),
+        {"confirm": "1", "token": preview.context["token"]},
+    )
+    assert response.status_code == 302
+    assert Practice.objects.published().count() == 15
+    assert LogEntry.objects.filter(change_message="Imported from practices.csv.").count() == 15
+
+
+def test_a_bad_upload_is_refused_with_its_problems_and_nothing_changes(
+    sample_practices, staff_client
+):
+    from tests.practices.test_imports import GOOD_ROW, csv_file
+
+    response = upload(staff_client, csv_file(GOOD_ROW.replace(",FI,", ",XX,")))
+    content = response.content.decode()
+    assert "was refused" in content
+    assert "<td>2</td><td>country</td>" in content
+    assert "token" not in response.context
+    assert Practice.objects.count() == 15
+
+
+def test_a_confirmation_without_a_preview_is_refused(sample_practices, staff_client):
+    response = staff_client.post(
+        reverse("admin:practices_practice_import"), {"confirm": "1", "token": "forged"}
+    )
+    assert response.status_code == 302
+    assert Practice.objects.count() == 15
+
+
+def test_only_staff_reach_the_import(sample_practices, client):
+    response = client.get(reverse("admin:practices_practice_import"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_export_action_downloads_the_selection_including_drafts(taxonomies, staff_client):
+    draft = make_practice(slug="draft", is_published=False)
+    response = staff_client.post(
+        reverse("admin:practices_practice_changelist"),
+        {"action": "export_csv", "_selected_action": [draft.pk]},
+    )
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[1].startswith("draft,")

@@ -1,8 +1,11 @@
+import csv
+import io
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practices.csv_format import neutralise_cell, restore_cell, split_list
+from practices.csv_format import csv_line, neutralise_cell, restore_cell, split_list
 
 
 @pytest.mark.parametrize(
@@ -40,3 +43,10 @@ def test_no_exported_cell_starts_like_a_formula(value):
 def test_lists_split_on_semicolons_and_ignore_blanks():
     assert split_list("Innovation;  Skills; ;") == ["Innovation", "Skills"]
     assert split_list("") == []
+
+
+@given(st.lists(st.text(), min_size=2, max_size=16))
+def test_csv_line_writes_exactly_what_the_csv_module_writes(cells):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    assert csv_line(cells) == buffer.getvalue()

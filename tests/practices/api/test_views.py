@@ -16,6 +16,8 @@ SEARCHES = [
     "country=FI&country=DK",
     "q=Innovationsnetv%C3%A6rk",
     "q=cluster&sort=-updated",
+    "q=innovation+networks",
+    "sort=country",
 ]
 
 

@@ -1,0 +1,61 @@
+"""Helpers shared by the benchmarks: a database filled with synthetic practices, reused."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+RESULTS = PROJECT / "bench" / "results"
+PYTHON = sys.executable
+
+
+def django_env(database_url, **extra):
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-only-not-secret-" + "x" * 40}
+    env.update(
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        SECURE_SSL_REDIRECT="false",
+        DJANGO_SETTINGS_MODULE="toolkit.settings",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(database_url, *args, capture=False):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=PROJECT,
+        env=django_env(database_url),
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+
+
+def prepare_database(database_url, count, seed):
+    """Migrate and fill the database with ``count`` synthetic practices, unless it already
+    holds exactly that."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    manage(database_url, "migrate", "--noinput", "-v0")
+    probe = (
+        "from practices.models import Practice;"
+        "print(Practice.objects.filter(is_synthetic=True).count(), Practice.objects.count())"
+    )
+    output = manage(database_url, "shell", "-c", probe, capture=True).stdout
+    synthetic, total = map(int, output.strip().splitlines()[-1].split())
+    if synthetic == count and total == count:
+        print(f"Reusing {count} synthetic practices in {database_url}")
+        return
+    if total:
+        raise SystemExit(
+            f"{database_url} holds other data ({total} practices); use an empty database."
+        )
+    manage(database_url, "loaddata", "taxonomies", "-v0")
+    print(f"Generating {count} synthetic practices (seed {seed}) in {database_url} ...")
+    manage(database_url, "generate_practices", "--count", str(count), "--seed", str(seed))
+
+
+def default_sqlite_url():
+    return f"sqlite:///{RESULTS / 'bench.sqlite3'}"
