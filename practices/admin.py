@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from practices.exports import csv_lines
+from practices.exports import csv_chunks
 from practices.imports import import_practices
 from practices.models import (
     Pillar,
@@ -116,7 +116,7 @@ class PracticeAdmin(admin.ModelAdmin):
     @admin.action(description="Export the selected practices as CSV (drafts included)")
     def export_csv(self, request, queryset):
         response = StreamingHttpResponse(
-            csv_lines(queryset.order_by("title", "pk")), content_type="text/csv; charset=utf-8"
+            csv_chunks(queryset.order_by("title", "pk")), content_type="text/csv; charset=utf-8"
         )
         filename = f"practices_selected_{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,7 +7,7 @@ import datetime
 import random
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django_countries import countries
 
 from practices.models import (
@@ -186,7 +186,15 @@ def generate_practices(
         created += size
         if progress:
             progress(created, count)
+    _refresh_planner_statistics()
     return created
+
+
+def _refresh_planner_statistics():
+    """After a bulk load the planner's row estimates are stale until autovacuum catches up."""
+    if connection.vendor in {"postgresql", "sqlite"}:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _synthetic_regions(rng, typologies):

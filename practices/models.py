@@ -6,6 +6,7 @@ delete a tag still carried by a practice (see ``TaxonomyAdmin``), so no curator'
 lost by deleting a value.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -189,6 +190,9 @@ class Practice(models.Model):
         default="",
         help_text="Title, original title and description, folded for search.",
     )
+    # PostgreSQL only: weighted, stemmed, unaccented; a database trigger keeps it current on
+    # every write (admin, import, bulk inserts alike). See migration 0003.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeManager()
 

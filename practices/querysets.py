@@ -1,9 +1,12 @@
 """Domain queries on practices, so views and exports never build filter dicts themselves."""
 
-from django.db import models
-from django.db.models import Case, IntegerField, Value, When
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connections, models
+from django.db.models import Case, F, FloatField, Value, When
 
-from practices.search import keyword_terms
+from practices.search import HEADLINE_START, HEADLINE_STOP, fold, parse_websearch
+
+SEARCH_CONFIG = "english"
 
 
 class PracticeQuerySet(models.QuerySet):
@@ -11,28 +14,61 @@ class PracticeQuerySet(models.QuerySet):
         """Practices the public may see."""
         return self.filter(is_published=True)
 
+    def _full_text(self):
+        return connections[self.db].vendor == "postgresql"
+
+    def _tsquery(self, query):
+        return SearchQuery(fold(query), config=SEARCH_CONFIG, search_type="websearch")
+
     def search(self, query: str):
-        """Practices whose title, original title or description holds every word of ``query``,
-        whatever the case or accents."""
-        terms = keyword_terms(query)
-        if not terms:
+        """Practices matching a websearch-style keyword query (quotes, -word, or), whatever
+        the case or accents."""
+        if not query.strip():
             return self
-        queryset = self
-        for term in terms:
-            queryset = queryset.filter(search_document__contains=term)
-        return queryset
+        if self._full_text():
+            return self.filter(search_vector=self._tsquery(query))
+        condition = models.Q()
+        for clause in parse_websearch(query):
+            alternatives = models.Q()
+            for phrase in clause.alternatives:
+                alternatives |= models.Q(search_document__contains=phrase)
+            condition &= ~alternatives if clause.excluded else alternatives
+        return self.filter(condition)
 
     def with_relevance(self, query: str):
-        """Annotate ``relevance``: a match in the title outranks one in the description."""
-        terms = keyword_terms(query)
-        if not terms:
-            return self.annotate(relevance=Value(0, output_field=IntegerField()))
+        """Annotate ``relevance``: title matches outrank original-title ones, which outrank
+        description ones (PostgreSQL ranks by weighted full text)."""
+        if self._full_text():
+            return self.annotate(relevance=SearchRank(F("search_vector"), self._tsquery(query)))
         in_title = models.Q()
-        for term in terms:
-            in_title &= models.Q(title__icontains=term)
+        for clause in parse_websearch(query):
+            if not clause.excluded:
+                alternatives = models.Q()
+                for phrase in clause.alternatives:
+                    alternatives |= models.Q(title__icontains=phrase)
+                in_title &= alternatives
         return self.annotate(
             relevance=Case(
-                When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
+                When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
+            )
+        )
+
+    def with_headline(self, query: str):
+        """On PostgreSQL, annotate ``headline``: the best fragment of the description with the
+        matched words between control-character markers (see ``search.excerpt_html``)."""
+        if not query.strip() or not self._full_text():
+            return self
+        return self.annotate(
+            headline=SearchHeadline(
+                "description",
+                self._tsquery(query),
+                config=SEARCH_CONFIG,
+                start_sel=HEADLINE_START,
+                stop_sel=HEADLINE_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
             )
         )
 
@@ -41,7 +77,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.select_related("territorial_validity").prefetch_related("priorities")
 
     def with_tags(self):
-        """Fetch everything a list or export shows of each practice in a fixed number of queries."""
+        """Fetch everything a detail page or the API shows, in a fixed number of queries."""
         return self.select_related("territorial_validity", "region__typology").prefetch_related(
             "priorities", "challenges", "support_types", "recommendations__pillar"
         )

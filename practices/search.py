@@ -1,17 +1,27 @@
-"""Keyword matching that ignores case and accents the same way on every database.
+"""Keyword search: PostgreSQL full text where available, a portable fallback elsewhere.
 
-Each practice keeps a folded copy of its searchable text (``Practice.search_document``);
-a query is folded the same way and every word must occur in it.
+On PostgreSQL a trigger-maintained ``search_vector`` (title above original title above
+description; English stemming; accents removed) answers ``websearch`` queries: quoted
+phrases, ``-word`` to exclude, ``or`` between alternatives. Elsewhere (SQLite) the same
+syntax is matched against ``search_document``, a folded copy of the same text: correct, no
+stemming, and slower at scale.
 """
 
+import html
 import re
+import shlex
 import unicodedata
+from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _LIGATURES = str.maketrans(
     {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d"}
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+HEADLINE_START, HEADLINE_STOP = "\x02", "\x03"
+EXCERPT_WORDS = 30
 
 
 def fold(text: str) -> str:
@@ -28,3 +38,72 @@ def keyword_terms(query: str) -> list[str]:
 def search_document(*parts: str) -> str:
     """The folded text stored with a practice, one space between its parts."""
     return " ".join(fold(part) for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Part of a websearch query: any of ``alternatives`` must occur, or, when ``excluded``,
+    none of them may."""
+
+    alternatives: tuple[str, ...]
+    excluded: bool = False
+
+
+def parse_websearch(query: str) -> list[Clause]:
+    """Read a query the way PostgreSQL's websearch_to_tsquery does, in folded words:
+    ``"circular economy" -plastic skills or training`` gives the phrase, an exclusion and an
+    alternative."""
+    lexer = shlex.shlex(fold(query), posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        tokens = list(lexer)
+    except ValueError:  # an unclosed quote: read the words as they are
+        tokens = fold(query).replace('"', " ").split()
+    clauses: list[Clause] = []
+    join_next = False
+    for token in tokens:
+        if token == "or":  # noqa: S105 - a search operator, not a secret
+            join_next = bool(clauses) and not clauses[-1].excluded
+            continue
+        excluded = token.startswith("-") and len(token) > 1
+        phrase = " ".join(_WORD.findall(token))
+        if not phrase:
+            continue
+        if join_next and not excluded:
+            clauses[-1] = Clause((*clauses[-1].alternatives, phrase))
+        else:
+            clauses.append(Clause((phrase,), excluded))
+        join_next = False
+    return clauses
+
+
+def excerpt_html(description: str, query: str, headline: str | None = None) -> str:
+    """A short excerpt of ``description`` with the matched words in <mark>, safe to render.
+
+    ``headline`` is PostgreSQL's ts_headline output (with control-character markers) when
+    available; otherwise the first match is found here.
+    """
+    if headline is not None:
+        escaped = html.escape(headline)
+        return mark_safe(  # noqa: S308 - escaped above; only our own markers become tags
+            escaped.replace(HEADLINE_START, "<mark>").replace(HEADLINE_STOP, "</mark>")
+        )
+    terms = {
+        term
+        for clause in parse_websearch(query)
+        if not clause.excluded
+        for term in clause.alternatives
+    }
+    words = description.split()
+    folded = [fold(word) for word in words]
+    first = next((i for i, word in enumerate(folded) if any(t in word for t in terms)), 0)
+    start = max(0, first - EXCERPT_WORDS // 3)
+    window = words[start : start + EXCERPT_WORDS]
+    parts = []
+    for word, folded_word in zip(window, folded[start : start + EXCERPT_WORDS], strict=True):
+        escaped = html.escape(word)
+        parts.append(f"<mark>{escaped}</mark>" if any(t in folded_word for t in terms) else escaped)
+    prefix = "… " if start else ""
+    suffix = " …" if start + EXCERPT_WORDS < len(words) else ""
+    return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word escaped

@@ -3,10 +3,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from practices.exports import csv_lines, export_filename
+from practices.exports import csv_chunks, export_filename
 from practices.facets import facet_counts, search_params
 from practices.filters import search_practices
 from practices.models import Practice
+from practices.search import excerpt_html
+from practices.suggestions import did_you_mean
 
 PAGE_SIZE = 10
 
@@ -21,7 +23,8 @@ def practice_list(request):
         context["problems"] = _problems(filterset)
         return render(request, "practices/practice_list.html", context, status=400)
 
-    paginator = Paginator(filterset.qs.for_listing(), PAGE_SIZE)
+    keywords = filterset.form.cleaned_data.get("q") or ""
+    paginator = Paginator(filterset.qs.for_listing().with_headline(keywords), PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
@@ -34,13 +37,20 @@ def practice_list(request):
         ]
         return render(request, "practices/practice_list.html", context, status=404)
 
+    if keywords:
+        for practice in page:
+            practice.excerpt = excerpt_html(
+                practice.description, keywords, getattr(practice, "headline", None)
+            )
+    if keywords and not paginator.count:
+        context["suggestions"] = did_you_mean(keywords, params, using=filterset.qs.db)
     facets = facet_counts(filterset)
     context.update(
         page=page,
         page_numbers=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         facets=facets,
         chips=_chips(params, facets),
-        keywords=filterset.form.cleaned_data.get("q") or "",
+        keywords=keywords,
     )
     return render(request, "practices/practice_list.html", context)
 
@@ -52,7 +62,7 @@ def practice_export(request):
         message = "This search could not be run:\n" + "\n".join(_problems(filterset)) + "\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(
-        csv_lines(filterset.qs), content_type="text/csv; charset=utf-8"
+        csv_chunks(filterset.qs), content_type="text/csv; charset=utf-8"
     )
     filename = export_filename(search_params(request.GET))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

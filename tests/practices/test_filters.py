@@ -156,18 +156,54 @@ def test_two_territorial_validities_give_all_of_both(sample_practices):
 
 
 def test_keywords_ignore_case_and_accents(sample_practices):
+    assert found("q=Innovationsnetv%C3%A6rk") == {"innovation-networks-denmark"}
+    assert found("q=INNOVATIONSNETVAERK") == {"innovation-networks-denmark"}
+    # typed without the accents of "yrittäjyyden"
+    assert found("q=yrittajyyden") == {"newco-helsinki"}
+
+
+def test_innovation_networks_ranks_the_programme_of_that_name_first(sample_practices):
+    results = list(
+        search_practices(QueryDict("q=innovation+networks")).qs.values_list("slug", flat=True)
+    )
+    assert results[0] == "innovation-networks-denmark"
     # Cluster Excellence Denmark's description also speaks of innovation networks.
+    assert "cluster-excellence-denmark" in results
+
+
+@pytest.mark.parametrize(
+    ("query_string", "expected"),
+    [
+        (
+            'q="circular+economy"',
+            {
+                "circular-economy-project-management-system",
+                "circular-flanders",
+            },
+        ),
+        (
+            "q=circular+-flanders",
+            {"circular-economy-project-management-system", "cluster-policy-poland"},
+        ),
+        ("q=helsinki+or+moldova", {"newco-helsinki", "eu4moldova-focal-regions-programme"}),
+        ("q=afnor+or+helsinki+-covid", {"circular-economy-project-management-system"}),
+    ],
+)
+def test_websearch_syntax_phrases_exclusions_and_alternatives(
+    sample_practices, query_string, expected
+):
+    assert found(query_string) == expected
+
+
+@pytest.mark.postgres
+def test_english_stemming_finds_other_forms_of_a_word(sample_practices):
+    # "networks" also finds "networking" and "network"; the SQLite fallback does not stem.
     assert found("q=innovation+networks") == {
         "innovation-networks-denmark",
         "cluster-excellence-denmark",
+        "portuguese-action-plan-digital-transition",
+        "empowering-smes-cluster-info-centres",
     }
-    ranked = search_practices(QueryDict("q=innovation+networks")).qs
-    assert ranked.first().slug == "innovation-networks-denmark"
-    assert found("q=Innovationsnetv%C3%A6rk") == {"innovation-networks-denmark"}
-    assert found("q=INNOVATIONSNETVAERK") == {"innovation-networks-denmark"}
-    assert found("q=yrittajyyden") == {
-        "newco-helsinki"
-    }  # typed without the accents of "yrittäjyyden"
 
 
 def test_every_keyword_must_match(sample_practices):

@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return [
         (
-            p.slug, p.title, p.description, p.country.code, p.territorial_validity_id, p.region_id,
+            p.slug,
+            p.title,
+            p.description,
+            p.country.code,
+            p.territorial_validity_id,
+            p.region_id,
             sorted(p.priorities.values_list("slug", flat=True)),
             sorted(p.challenges.values_list("slug", flat=True)),
             sorted(p.recommendations.values_list("slug", flat=True)),
