@@ -23,4 +23,4 @@ USER toolkit
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, sys, urllib.request as r; host = os.environ['ALLOWED_HOSTS'].split(',')[0].lstrip('.'); sys.exit(r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4).status != 200)"
-CMD ["gunicorn", "toolkit.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "toolkit.wsgi:application"]

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run install migrate sample-data test test-fast lint migrations-check bench clean
+.PHONY: run install migrate sample-data test lint migrations-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from practices.exports import csv_chunks
 from practices.imports import import_practices
@@ -47,7 +48,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "country",

@@ -127,6 +127,9 @@ def search_practices(params, *, queryset=None) -> PracticeFilter:
     """Filter published practices by URL parameters. The returned FilterSet's ``qs`` holds the
     results in display order; ``is_valid()`` and ``errors`` say whether every parameter made sense.
     """
-    if queryset is None:
+    over_published = queryset is None
+    if over_published:
         queryset = Practice.objects.published()
-    return PracticeFilter(params, queryset=queryset)
+    filterset = PracticeFilter(params, queryset=queryset)
+    filterset.over_published = over_published  # facets may then use the in-memory index
+    return filterset

@@ -75,8 +75,12 @@ def _weighted(rng, values, weights, low, high):
     return chosen
 
 
+# Word frequencies fall off as in real text (Zipf): a few words are everywhere, most are rare.
+_WORD_WEIGHTS = [1 / rank for rank in range(1, len(WORDS) + 1)]
+
+
 def _sentence(rng):
-    words = rng.choices(WORDS, k=rng.randint(8, 18))
+    words = rng.choices(WORDS, weights=_WORD_WEIGHTS, k=rng.randint(8, 18))
     return " ".join(words).capitalize() + "."
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from practices.querysets import PracticeQuerySet
 from practices.search import search_document
@@ -195,6 +196,12 @@ class Practice(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeManager()
+    # Every saved version, with who made it and the tags it carried: nothing a curator
+    # entered is lost, and any version can be looked at or restored in the admin.
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_vector"],
+        m2m_fields=["priorities", "challenges", "support_types", "recommendations"],
+    )
 
     class Meta:
         ordering = ["title", "slug"]
@@ -236,3 +243,14 @@ class Practice(models.Model):
             for part in self.description.replace("\r\n", "\n").split("\n\n")
             if part.strip()
         ]
+
+
+class DataVersion(models.Model):
+    """A token that database triggers replace with a new random value on every write to
+    practices, their tags and regions (migration 0005). In-memory facet indexes compare it to
+    know they are current."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"data version {self.version}"

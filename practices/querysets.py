@@ -23,7 +23,7 @@ class PracticeQuerySet(models.QuerySet):
     def search(self, query: str):
         """Practices matching a websearch-style keyword query (quotes, -word, or), whatever
         the case or accents."""
-        if not query.strip():
+        if not parse_websearch(query):  # nothing searchable, such as "-" or "or"
             return self
         if self._full_text():
             return self.filter(search_vector=self._tsquery(query))
@@ -47,6 +47,8 @@ class PracticeQuerySet(models.QuerySet):
                 for phrase in clause.alternatives:
                     alternatives |= models.Q(title__icontains=phrase)
                 in_title &= alternatives
+        if not in_title:
+            return self.annotate(relevance=Value(0.0, output_field=FloatField()))
         return self.annotate(
             relevance=Case(
                 When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
@@ -56,7 +58,7 @@ class PracticeQuerySet(models.QuerySet):
     def with_headline(self, query: str):
         """On PostgreSQL, annotate ``headline``: the best fragment of the description with the
         matched words between control-character markers (see ``search.excerpt_html``)."""
-        if not query.strip() or not self._full_text():
+        if not parse_websearch(query) or not self._full_text():
             return self
         return self.annotate(
             headline=SearchHeadline(

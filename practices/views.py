@@ -1,14 +1,17 @@
+import math
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from practices.exports import csv_chunks, export_filename
-from practices.facets import facet_counts, search_params
+from practices.facets import facet_counts, indexed_result_count, search_params
 from practices.filters import search_practices
 from practices.models import Practice
 from practices.search import excerpt_html
 from practices.suggestions import did_you_mean
+from practices.throttles import ExportRateThrottle
 
 PAGE_SIZE = 10
 
@@ -25,6 +28,9 @@ def practice_list(request):
 
     keywords = filterset.form.cleaned_data.get("q") or ""
     paginator = Paginator(filterset.qs.for_listing().with_headline(keywords), PAGE_SIZE)
+    known_count = indexed_result_count(filterset)
+    if known_count is not None:
+        paginator.count = known_count  # saves a COUNT over every match
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
@@ -57,6 +63,16 @@ def practice_list(request):
 
 def practice_export(request):
     """Every published practice matching the search, as CSV, in the search page's order."""
+    throttle = ExportRateThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 1)
+        response = HttpResponse(
+            f"Too many exports from your address: try again in {wait} seconds.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(wait)
+        return response
     filterset = search_practices(request.GET)
     if not filterset.is_valid():
         message = "This search could not be run:\n" + "\n".join(_problems(filterset)) + "\n"

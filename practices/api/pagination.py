@@ -1,8 +1,21 @@
+from functools import partial
+
+from django.core.paginator import Paginator
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from practices.facets import FACETS
+from practices.facets import FACETS, indexed_result_count
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of results when it is already known."""
+
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if known_count is not None:
+            self.count = known_count
+
 
 FACET_OPTION_SCHEMA = {
     "type": "object",
@@ -36,6 +49,9 @@ class PracticePagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, "1") or "1"
         if not raw.isdigit() or int(raw) < 1:
             raise ValidationError({"page": ["A whole number from 1."]})
+        filterset = getattr(view, "filterset", None)
+        known_count = indexed_result_count(filterset) if filterset is not None else None
+        self.django_paginator_class = partial(CountedPaginator, known_count=known_count)
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:

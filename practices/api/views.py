@@ -53,6 +53,7 @@ class PracticeFilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
             raise utils.translate_validation(filterset.errors)
+        filterset.over_published = True  # the view's queryset is every published practice
         view.filterset = filterset
         return filterset.qs
 

@@ -175,3 +175,96 @@ def test_the_export_action_downloads_the_selection_including_drafts(taxonomies, 
     )
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[1].startswith("draft,")
+
+
+def staff_in_group(django_user_model, group_name, username):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, password="a-long-password-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_curators_edit_and_publish_but_never_delete(sample_practices, client, django_user_model):
+    client.force_login(staff_in_group(django_user_model, "Curators", "carla"))
+    practice = Practice.objects.get(slug="newco-helsinki")
+    assert (
+        client.get(reverse("admin:practices_practice_change", args=[practice.pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("admin:practices_practice_add")).status_code == 200
+    assert client.get(reverse("admin:practices_thematicpriority_add")).status_code == 200
+    assert (
+        client.get(reverse("admin:practices_practice_delete", args=[practice.pk])).status_code
+        == 403
+    )
+
+
+def test_viewers_may_look_but_not_change(sample_practices, client, django_user_model):
+    client.force_login(staff_in_group(django_user_model, "Viewers", "victor"))
+    practice = Practice.objects.get(slug="newco-helsinki")
+    assert client.get(reverse("admin:practices_practice_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:practices_practice_change", args=[practice.pk]), {"title": "Hijacked"}
+    )
+    assert response.status_code == 403
+    practice.refresh_from_db()
+    assert practice.title != "Hijacked"
+    assert client.get(reverse("admin:practices_practice_add")).status_code == 403
+    assert client.get(reverse("admin:practices_practice_import")).status_code == 403
+
+
+def test_admin_sign_in_is_locked_after_repeated_failures(db, client, django_user_model):
+    django_user_model.objects.create_superuser("curator", "c@example.eu", "the-right-password-1")
+    url = reverse("admin:login")
+    statuses = [
+        client.post(url, {"username": "curator", "password": "wrong"}).status_code for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]  # the form with an error, then the lock
+    response = client.post(url, {"username": "curator", "password": "the-right-password-1"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+
+
+def test_a_correct_password_signs_in_before_the_limit(db, client, django_user_model):
+    django_user_model.objects.create_superuser("curator", "c@example.eu", "the-right-password-1")
+    url = reverse("admin:login")
+    client.post(url, {"username": "curator", "password": "wrong"})
+    response = client.post(
+        url, {"username": "curator", "password": "the-right-password-1", "next": "/admin/"}
+    )
+    assert response.status_code == 302
+
+
+def test_every_change_keeps_a_version_with_who_when_and_what(sample_practices, staff_client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    practice.save()  # an earlier version (fixtures load without recording one)
+    url = reverse("admin:practices_practice_change", args=[practice.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data.update(
+        title="NewCo Helsinki",
+        priorities=[ThematicPriority.objects.get(slug="green-transition").pk],
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        recommendations=list(practice.recommendations.values_list("pk", flat=True)),
+    )
+    staff_client.post(url, {key: value for key, value in data.items() if value is not None})
+    versions = list(practice.history.order_by("history_date"))
+    original, latest = versions[0], versions[-1]
+    assert latest.history_user.username == "curator"
+    delta = latest.diff_against(original)
+    assert {change.field for change in delta.changes} >= {"title", "priorities"}
+    assert original.title.startswith("Business incubation")
+    assert {link.thematicpriority.slug for link in original.priorities.all()} == {
+        "resilience",
+        "digital-transition",
+    }
+    assert (
+        staff_client.get(
+            reverse("admin:practices_practice_history", args=[practice.pk])
+        ).status_code
+        == 200
+    )

@@ -1,0 +1,24 @@
+"""Per-client request limits for the expensive public endpoints (CSV export, JSON API).
+
+DRF's throttles count requests in Django's cache (Redis in production, local memory by
+default) and compute Retry-After; the rates come from settings, read on every request so
+they can be changed without touching code.
+"""
+
+from django.conf import settings
+from rest_framework.throttling import AnonRateThrottle
+
+
+class ClientRateThrottle(AnonRateThrottle):
+    """A limit per client address for anonymous visitors; staff signed in are not limited."""
+
+    def get_rate(self):
+        return settings.RATE_LIMITS[self.scope]
+
+
+class ApiRateThrottle(ClientRateThrottle):
+    scope = "api"
+
+
+class ExportRateThrottle(ClientRateThrottle):
+    scope = "export"

@@ -1,0 +1,80 @@
+"""Site-wide HTTP concerns: security headers, one log line per request, a friendly 503 when
+the database is down."""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+request_log = logging.getLogger("toolkit.requests")
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: Content-Security-Policy and Permissions-Policy.
+
+    The policy allows nothing inline: every script and style is a file from static/.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.content_security_policy = "; ".join(settings.CONTENT_SECURITY_POLICY)
+        self.permissions_policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.content_security_policy)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        return response
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: method, path, status, duration. Query strings are left out
+    (they may be long or personal); errors are logged with their stack trace by Django."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        request_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path[:500],
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+            )
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, answer a friendly 503 instead of a 500; Django
+    drops the broken connection at the end of the request, so the next one reconnects."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("toolkit.database").error("Database unavailable: %s", exception)
+        return service_unavailable()
+
+
+def service_unavailable():
+    """The 503 page, rendered without touching the database."""
+    response = HttpResponse(
+        render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+    )
+    response["Retry-After"] = "30"
+    return response
