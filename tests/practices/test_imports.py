@@ -13,7 +13,8 @@ from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "sample_practices.csv"
+# A copy of ../shared/data/sample_practices.csv, kept byte for byte.
+SAMPLE_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "sample_practices.csv"
 HEADER = ",".join(COLUMNS)
 GOOD_ROW = (
     "new-practice,New practice,,A new measure.,FI,Finland,National,Resilience,r1,Skills,"
