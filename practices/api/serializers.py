@@ -5,6 +5,7 @@ import datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from practices.csv_format import COLUMNS
 from practices.models import Practice
 
 
@@ -40,25 +41,8 @@ class PracticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Practice
-        fields = [
-            "slug",
-            "url",
-            "title",
-            "original_title",
-            "description",
-            "country",
-            "country_name",
-            "territorial_validity",
-            "thematic_priorities",
-            "recommendations",
-            "strategic_challenges",
-            "cluster_support",
-            "region_code",
-            "region_name",
-            "typology",
-            "link",
-            "updated",
-        ]
+        # The CSV export's columns, in its order, with the page's address after the slug.
+        fields = [COLUMNS[0], "url", *COLUMNS[1:]]
 
     def get_url(self, practice) -> str:
         request = self.context.get("request")
