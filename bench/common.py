@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "bench" / "results"
@@ -34,10 +35,30 @@ def manage(database_url, *args, capture=False):
     )
 
 
+def create_postgresql_database(database_url):
+    """Create the benchmark's PostgreSQL database if it does not exist yet."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(
+                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name))
+            )
+            print(f"Created database {name}")
+
+
 def prepare_database(database_url, count, seed):
     """Migrate and fill the database with ``count`` synthetic practices, unless it already
     holds exactly that."""
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if database_url.startswith(("postgres://", "postgresql://")):
+        create_postgresql_database(database_url)
     manage(database_url, "migrate", "--noinput", "-v0")
     probe = (
         "from practices.models import Practice;"
