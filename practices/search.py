@@ -30,11 +30,6 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def keyword_terms(query: str) -> list[str]:
-    """The distinct folded words of a keyword query, in the order typed."""
-    return list(dict.fromkeys(_WORD.findall(fold(query))))
-
-
 def search_document(*parts: str) -> str:
     """The folded text stored with a practice, one space between its parts."""
     return " ".join(fold(part) for part in parts if part)
