@@ -202,7 +202,6 @@ def _check_rows(records, report, progress):
         cells = {
             name: restore_cell(value).strip() for name, value in zip(header, record, strict=True)
         }
-        cells["description"] = restore_cell(record[header.index("description")]).strip()
 
         for column, limit in TEXT_LIMITS.items():
             if len(cells[column]) > limit:

@@ -29,24 +29,19 @@ class PracticeQuerySet(models.QuerySet):
             return self.filter(search_vector=self._tsquery(query))
         condition = models.Q()
         for clause in parse_websearch(query):
-            alternatives = models.Q()
-            for phrase in clause.alternatives:
-                alternatives |= models.Q(search_document__contains=phrase)
+            alternatives = _any_phrase("search_document__contains", clause.alternatives)
             condition &= ~alternatives if clause.excluded else alternatives
         return self.filter(condition)
 
     def with_relevance(self, query: str):
-        """Annotate ``relevance``: title matches outrank original-title ones, which outrank
-        description ones (PostgreSQL ranks by weighted full text)."""
+        """Annotate ``relevance``. PostgreSQL ranks by weighted full text (title above original
+        title above description); the fallback puts practices matching in the title first."""
         if self._full_text():
             return self.annotate(relevance=SearchRank(F("search_vector"), self._tsquery(query)))
         in_title = models.Q()
         for clause in parse_websearch(query):
             if not clause.excluded:
-                alternatives = models.Q()
-                for phrase in clause.alternatives:
-                    alternatives |= models.Q(title__icontains=phrase)
-                in_title &= alternatives
+                in_title &= _any_phrase("title__icontains", clause.alternatives)
         if not in_title:
             return self.annotate(relevance=Value(0.0, output_field=FloatField()))
         return self.annotate(
@@ -83,3 +78,11 @@ class PracticeQuerySet(models.QuerySet):
         return self.select_related("territorial_validity", "region__typology").prefetch_related(
             "priorities", "challenges", "support_types", "recommendations__pillar"
         )
+
+
+def _any_phrase(lookup: str, phrases) -> models.Q:
+    """A condition true when any of ``phrases`` matches through ``lookup``."""
+    condition = models.Q()
+    for phrase in phrases:
+        condition |= models.Q(**{lookup: phrase})
+    return condition
