@@ -27,6 +27,7 @@ TAGS = {
 class FacetIndex:
     version: int
     positions: dict  # practice id -> bit position
+    ids: list  # bit position -> practice id
     everything: int  # all published practices
     bits: dict  # param -> {value key -> bitset}
 
@@ -101,4 +102,5 @@ def _build(using, version) -> FacetIndex:
         param: {key: int.from_bytes(bitmap, "little") for key, bitmap in values.items()}
         for param, values in maps.items()
     }
-    return FacetIndex(version, positions, (1 << len(rows)) - 1, bits)
+    ids = [row[0] for row in rows]
+    return FacetIndex(version, positions, ids, (1 << len(rows)) - 1, bits)

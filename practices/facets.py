@@ -6,14 +6,16 @@ selected value matches) the field's own selection is left out, so choosing Finla
 turn Denmark's count to zero. One aggregate query per facet, never one per option or per row.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import QueryDict
 from django_countries import countries
 
-from practices.facet_index import SINGLE_VALUED, current_index
 from practices.filters import PracticeFilter
+from practices.indexed_search import indexed_search
 from practices.models import (
     Practice,
     Recommendation,
@@ -23,7 +25,6 @@ from practices.models import (
     ThematicPriority,
     Typology,
 )
-from practices.search import parse_websearch
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ FACETS = [
 ]
 FACET_PARAMS = [facet.param for facet in FACETS]
 LONG_FACETS = {"recommendation", "country"}
+CACHED_SEARCH_SECONDS = 3600  # entries of an older data version are never read again
 
 
 def facet_counts(filterset: PracticeFilter) -> list[Facet]:
@@ -133,10 +135,14 @@ def facet_counts(filterset: PracticeFilter) -> list[Facet]:
     with SQL aggregates otherwise; both give the same numbers (tests hold them equal).
     """
     params = search_params(filterset.data)
-    index, indexed = _indexed(filterset)
+    searched = indexed_search(filterset)
+    index = searched.index if searched is not None else None
     facets = []
     for spec in FACETS:
-        counts = indexed[spec.param] if indexed is not None else spec.counts(filterset, params)
+        if searched is not None:
+            counts = searched.counts[spec.param]
+        else:
+            counts = spec.counts(filterset, params)
         chosen = set(params.getlist(spec.param))
         facet = Facet(
             spec.param, filterset.filters[spec.param].label, long=spec.param in LONG_FACETS
@@ -165,60 +171,19 @@ def facet_counts(filterset: PracticeFilter) -> list[Facet]:
 def indexed_result_count(filterset) -> int | None:
     """The number of results of a valid search, from the in-memory index when it applies
     (None otherwise): the SQL COUNT over 100,000 practices costs about 100 ms."""
-    index, counts = _indexed(filterset)
-    return None if index is None else counts["__results__"]
+    searched = indexed_search(filterset)
+    return None if searched is None else searched.result_count
 
 
-def _indexed(filterset):
-    """(index, counts) for this search, computed once per FilterSet; (None, None) when the
-    search is not over all published practices or the database has no data version."""
-    if not hasattr(filterset, "_indexed_counts"):
-        index = None
-        if getattr(filterset, "over_published", False):
-            index = current_index(filterset.queryset.db)
-        counts = _indexed_counts(index, filterset) if index is not None else None
-        filterset._indexed_counts = (index, counts)
-    return filterset._indexed_counts
-
-
-def _indexed_counts(index, filterset):
-    """Facet counts from bitsets: for each param, {value key: count}; and the number of
-    results under "__results__"."""
-    filterset.is_valid()  # facet counts are only asked of valid searches; this cleans the data
-    data = filterset.form.cleaned_data
-    selected = {
-        param: {getattr(v, "pk", v) for v in data.get(param) or []} for param in FACET_PARAMS
-    }
-    keywords = data.get("q") or ""
-    base = index.everything
-    if parse_websearch(keywords):
-        matching = filterset.queryset.search(keywords).order_by().values_list("pk", flat=True)
-        base = index.bitset_of(list(matching))  # ints only: one round trip beats a cursor
-
-    def combine(leave_out=None):
-        bits = base
-        for param, keys in selected.items():
-            if not keys or param == leave_out:
-                continue
-            values = index.bits[param]
-            if param in SINGLE_VALUED:
-                either = 0
-                for key in keys:
-                    either |= values.get(key, 0)
-                bits &= either
-            else:
-                for key in keys:
-                    bits &= values.get(key, 0)
-        return bits
-
-    results = combine()
-    counts = {"__results__": results.bit_count()}
-    for param in FACET_PARAMS:
-        within = combine(leave_out=param) if param in SINGLE_VALUED and selected[param] else results
-        counts[param] = {
-            key: (within & bits).bit_count() for key, bits in index.bits[param].items()
-        }
-    return counts
+def cached_for_search(filterset, purpose: str, build):
+    """``build()``, kept in the cache for this search when it runs on the facet index: the
+    index's data version is part of the key, so any write makes the entry unreachable."""
+    searched = indexed_search(filterset)
+    if searched is None:
+        return build()
+    search = hashlib.sha256(search_params(filterset.data).urlencode().encode()).hexdigest()
+    key = f"{purpose}:{filterset.queryset.db}:{searched.index.version}:{search}"
+    return cache.get_or_set(key, build, timeout=CACHED_SEARCH_SECONDS)
 
 
 def search_params(data) -> QueryDict:

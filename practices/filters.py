@@ -6,7 +6,6 @@ its field names are the public URL parameters.
 
 import django_filters
 from django import forms
-from django.db.models import F
 from django_countries import countries
 
 from practices.models import (
@@ -120,7 +119,7 @@ class PracticeFilter(django_filters.FilterSet):
             return queryset.order_by("country", "title", "pk")
         if sort == "title" or not keywords:
             return queryset.order_by("title", "pk")
-        return queryset.with_relevance(keywords).order_by(F("relevance").desc(), "title", "pk")
+        return queryset.by_relevance(keywords)
 
 
 def search_practices(params, *, queryset=None) -> PracticeFilter:

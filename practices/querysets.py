@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, F, FloatField, Value, When
+from django.db.models import Case, F, FloatField, Prefetch, Value, When
 
 from practices.search import HEADLINE_START, HEADLINE_STOP, fold, parse_websearch
 
@@ -50,6 +50,10 @@ class PracticeQuerySet(models.QuerySet):
             )
         )
 
+    def by_relevance(self, query: str):
+        """Best matches first (see ``with_relevance``), then by title."""
+        return self.with_relevance(query).order_by(F("relevance").desc(), "title", "pk")
+
     def with_headline(self, query: str):
         """On PostgreSQL, annotate ``headline``: the best fragment of the description with the
         matched words between control-character markers (see ``search.excerpt_html``)."""
@@ -75,8 +79,12 @@ class PracticeQuerySet(models.QuerySet):
 
     def with_tags(self):
         """Fetch everything a detail page or the API shows, in a fixed number of queries."""
+        recommendations = self.model._meta.get_field("recommendations").related_model.objects
         return self.select_related("territorial_validity", "region__typology").prefetch_related(
-            "priorities", "challenges", "support_types", "recommendations__pillar"
+            "priorities",
+            "challenges",
+            "support_types",
+            Prefetch("recommendations", recommendations.select_related("pillar")),
         )
 
 

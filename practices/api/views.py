@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 
 from practices.api.pagination import FACET_OPTION_SCHEMA, PracticePagination
 from practices.api.serializers import PracticeSerializer
-from practices.facets import facet_counts
+from practices.facets import cached_for_search, facet_counts
 from practices.filters import PracticeFilter, search_practices
+from practices.indexed_search import ranked_results
 from practices.models import Practice
 
 BAD_REQUEST = OpenApiResponse(
@@ -82,11 +83,13 @@ class PracticeList(generics.ListAPIView):
     @extend_schema(responses={200: PracticeSerializer(many=True), 400: BAD_REQUEST})
     def get(self, request, *args, **kwargs):
         results = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(results.with_tags())
+        ranked = ranked_results(self.filterset, self.get_queryset().with_tags())
+        page = self.paginate_queryset(ranked if ranked is not None else results.with_tags())
         serializer = self.get_serializer(page, many=True)
-        return self.paginator.get_paginated_response(
-            serializer.data, facets=facets_as_json(self.filterset)
+        facets = cached_for_search(
+            self.filterset, "facets-json", lambda: facets_as_json(self.filterset)
         )
+        return self.paginator.get_paginated_response(serializer.data, facets=facets)
 
 
 class PracticeDetail(generics.RetrieveAPIView):

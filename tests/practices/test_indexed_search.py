@@ -1,0 +1,109 @@
+import pytest
+from django.http import QueryDict
+
+from practices import indexed_search
+from practices.facet_index import current_index
+from practices.filters import search_practices
+from practices.indexed_search import keyword_ranking, ranked_results
+from practices.models import Practice
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+KEYWORD_SEARCHES = [
+    "q=cluster",
+    "q=innovation",
+    "q=cluster&challenge=skills",
+    "q=cluster&country=FI&country=DK",
+    "q=circular+-flanders&priority=resilience",
+    'q="smart+specialisation"+or+digital',
+    "q=cluster&typology=creative-digital-capitals",
+    "q=zzzznothing",
+]
+SLICES = [(0, 3), (3, 6), (2, 20), (14, 15), (0, 100), (7, 7)]
+
+
+@pytest.fixture(autouse=True)
+def no_rankings_from_other_tests():
+    indexed_search.forget_rankings()
+
+
+def searched(query_string):
+    filterset = search_practices(QueryDict(query_string))
+    assert filterset.is_valid(), filterset.errors
+    return filterset
+
+
+@pytest.mark.parametrize("query_string", KEYWORD_SEARCHES)
+def test_ranked_pages_are_the_database_pages(sample_practices, query_string):
+    filterset = searched(query_string)
+    ranked = ranked_results(filterset, filterset.queryset)
+    database_order = [practice.slug for practice in filterset.qs]
+    assert len(ranked) == len(database_order)
+    for start, stop in SLICES:
+        assert [p.slug for p in ranked[start:stop]] == database_order[start:stop]
+
+
+def test_ranked_results_index_like_a_list(sample_practices):
+    filterset = searched("q=cluster&challenge=skills")
+    ranked = ranked_results(filterset, filterset.queryset)
+    expected = [practice.slug for practice in filterset.qs]
+    assert len(expected) > 2
+    assert ranked[0].slug == expected[0]
+    assert ranked[-1].slug == expected[-1]
+    with pytest.raises(IndexError):
+        ranked[len(expected)]
+    with pytest.raises(IndexError):
+        ranked[-len(expected) - 1]
+
+
+@pytest.mark.parametrize("query_string", ["", "q=cluster&sort=title", "q=-", "priority=resilience"])
+def test_other_orders_are_left_to_the_database(sample_practices, query_string):
+    filterset = searched(query_string)
+    assert ranked_results(filterset, filterset.queryset) is None
+
+
+def test_a_ranking_is_reused_until_the_data_changes(sample_practices):
+    published = Practice.objects.published()
+    first = keyword_ranking(current_index(), published, "cluster")
+    assert keyword_ranking(current_index(), published, "cluster") is first
+
+    newcomer = make_practice(title="Cluster cluster cluster", description="Clusters.")
+    after = keyword_ranking(current_index(), published, "cluster")
+    assert after is not first
+    assert len(after.positions) == len(first.positions) + 1
+    filterset = searched("q=cluster")
+    ranked = list(ranked_results(filterset, filterset.queryset)[0:100])
+    assert newcomer in ranked
+    assert ranked == list(filterset.qs)
+
+
+def test_unpublishing_drops_a_practice_from_the_ranked_pages(sample_practices):
+    filterset = searched("q=cluster")
+    top = ranked_results(filterset, filterset.queryset)[0]
+    Practice.objects.filter(pk=top.pk).update(is_published=False)
+    filterset = searched("q=cluster")
+    assert top not in list(ranked_results(filterset, filterset.queryset)[0:100])
+
+
+def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
+    monkeypatch.setattr(indexed_search, "MAX_RANKINGS", 2)
+    index, published = current_index(), Practice.objects.published()
+    cluster = keyword_ranking(index, published, "cluster")
+    keyword_ranking(index, published, "innovation")
+    assert keyword_ranking(index, published, "cluster") is cluster  # now the most recent
+    keyword_ranking(index, published, "skills")  # drops "innovation", the least recent
+    assert keyword_ranking(index, published, "cluster") is cluster
+    assert [key[2] for key in indexed_search._rankings] == ["skills", "cluster"]
+
+
+def test_a_repeated_keyword_search_does_not_rank_again(
+    sample_practices, client, django_assert_max_num_queries
+):
+    url = "/practices/?q=cluster&page=2"
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(3) as captured:
+        again = client.get(url)
+    assert again.content == first.content
+    assert not any("relevance" in query["sql"].lower() for query in captured.captured_queries)
