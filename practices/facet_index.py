@@ -26,7 +26,7 @@ TAGS = {
 @dataclass
 class FacetIndex:
     version: int
-    positions: dict  # practice id -> bit position
+    positions: dict  # practice id -> bit position, in the order of the titles
     ids: list  # bit position -> practice id
     everything: int  # all published practices
     bits: dict  # param -> {value key -> bitset}
@@ -66,7 +66,8 @@ def current_index(using: str = "default") -> FacetIndex | None:
 
 
 def _build(using, version) -> FacetIndex:
-    published = Practice.objects.using(using).published().order_by()
+    # In title order, as the result list: a page in that order is then a walk along the bits.
+    published = Practice.objects.using(using).published().order_by("title", "pk")
     rows = list(published.values_list("pk", "territorial_validity_id", "region_id", "country"))
     positions = {row[0]: position for position, row in enumerate(rows)}
     size = (len(rows) + 7) // 8

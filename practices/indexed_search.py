@@ -123,13 +123,15 @@ def forget_rankings():
         _rankings.clear()
 
 
-class RankedResults(Sequence):
-    """The results of a keyword search in relevance order, for a Paginator: the ids of a page
-    are found on the ranking, and only that page's practices are fetched, from ``queryset``."""
+class IndexedResults(Sequence):
+    """The results of a search in display order, for a Paginator: the ids of a page are found
+    on the index (along the keyword ranking, or in index order, which is title order), and only
+    that page's practices are fetched, from ``queryset``."""
 
-    def __init__(self, searched: IndexedSearch, queryset):
+    def __init__(self, searched: IndexedSearch, queryset, *, by_relevance: bool):
         self.searched = searched
         self.queryset = queryset
+        self.by_relevance = by_relevance
         self._count = searched.result_count
 
     def __len__(self):
@@ -143,13 +145,16 @@ class RankedResults(Sequence):
                 raise IndexError(key)
             return found[0]
         start, stop, _ = key.indices(self._count)
-        ids = self._ids(start, stop)
+        if stop <= start:
+            return []
+        if self.by_relevance:
+            ids = self._ranked_ids(start, stop)
+        else:
+            ids = self._ids_in_index_order(start, stop)
         practices = {practice.pk: practice for practice in self.queryset.filter(pk__in=ids)}
         return [practices[pk] for pk in ids if pk in practices]
 
-    def _ids(self, start, stop):
-        if stop <= start:
-            return []
+    def _ranked_ids(self, start, stop):
         index, ranking = self.searched.index, self.searched.ranking
         if self.searched.results == ranking.bits:  # keywords only: every ranked practice
             return [index.ids[position] for position in ranking.positions[start:stop]]
@@ -164,15 +169,36 @@ class RankedResults(Sequence):
                 seen += 1
         return ids
 
+    def _ids_in_index_order(self, start, stop):
+        index = self.searched.index
+        results = self.searched.results.to_bytes((len(index.ids) + 7) // 8, "little")
+        ids, seen = [], 0
+        for byte_number, byte in enumerate(results):
+            if not byte:
+                continue
+            if seen + byte.bit_count() <= start:  # a whole byte of results before the page
+                seen += byte.bit_count()
+                continue
+            for bit in range(8):
+                if byte >> bit & 1:
+                    if seen >= start:
+                        ids.append(index.ids[byte_number * 8 + bit])
+                        if len(ids) == stop - start:
+                            return ids
+                    seen += 1
+        return ids
 
-def ranked_results(filterset, queryset) -> RankedResults | None:
-    """The results of a valid search in relevance order from the ranking, with practices taken
-    from ``queryset`` (every published practice, prepared for display); None unless the search
-    orders by relevance and is evaluated on the index."""
+
+def indexed_results(filterset, queryset) -> IndexedResults | None:
+    """The results of a valid search in display order from the index, with practices taken
+    from ``queryset`` (every published practice, prepared for display); None when the search
+    is not evaluated on the index or is sorted by something other than relevance or title."""
     data = filterset.form.cleaned_data
-    if data.get("sort") or not parse_websearch(data.get("q") or ""):
+    sort = data.get("sort") or ""
+    if sort not in ("", "title"):
         return None
     searched = indexed_search(filterset)
-    if searched is None or searched.ranking is None:
+    if searched is None:
         return None
-    return RankedResults(searched, queryset)
+    by_relevance = not sort and searched.ranking is not None
+    return IndexedResults(searched, queryset, by_relevance=by_relevance)

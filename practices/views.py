@@ -14,7 +14,7 @@ from practices.facets import (
     search_params,
 )
 from practices.filters import search_practices
-from practices.indexed_search import ranked_results
+from practices.indexed_search import indexed_results
 from practices.models import Practice
 from practices.search import excerpt_html
 from practices.suggestions import did_you_mean
@@ -34,9 +34,9 @@ def practice_list(request):
         return render(request, "practices/practice_list.html", context, status=400)
 
     keywords = filterset.form.cleaned_data.get("q") or ""
-    # Relevance-ordered pages come from the keyword ranking when it applies: fetching a page
-    # by id costs a few milliseconds, ranking every match again about a hundred.
-    results = ranked_results(filterset, filterset.queryset.for_listing().with_headline(keywords))
+    # Pages in relevance or title order come from the index when it applies: fetching ten
+    # practices by id costs a millisecond, ranking every keyword match about a hundred.
+    results = indexed_results(filterset, filterset.queryset.for_listing().with_headline(keywords))
     if results is None:
         results = filterset.qs.for_listing().with_headline(keywords)
     paginator = Paginator(results, PAGE_SIZE)

@@ -17,7 +17,7 @@ from practices.api.pagination import FACET_OPTION_SCHEMA, PracticePagination
 from practices.api.serializers import PracticeSerializer
 from practices.facets import cached_for_search, facet_counts
 from practices.filters import PracticeFilter, search_practices
-from practices.indexed_search import ranked_results
+from practices.indexed_search import indexed_results
 from practices.models import Practice
 
 BAD_REQUEST = OpenApiResponse(
@@ -83,8 +83,8 @@ class PracticeList(generics.ListAPIView):
     @extend_schema(responses={200: PracticeSerializer(many=True), 400: BAD_REQUEST})
     def get(self, request, *args, **kwargs):
         results = self.filter_queryset(self.get_queryset())
-        ranked = ranked_results(self.filterset, self.get_queryset().with_tags())
-        page = self.paginate_queryset(ranked if ranked is not None else results.with_tags())
+        indexed = indexed_results(self.filterset, self.get_queryset().with_tags())
+        page = self.paginate_queryset(indexed if indexed is not None else results.with_tags())
         serializer = self.get_serializer(page, many=True)
         facets = cached_for_search(
             self.filterset, "facets-json", lambda: facets_as_json(self.filterset)
