@@ -4,7 +4,8 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connections, models
 from django.db.models import Case, F, FloatField, Prefetch, Value, When
 
-from practices.search import HEADLINE_START, HEADLINE_STOP, fold, parse_websearch
+from practices import sqlite_search
+from practices.search import HEADLINE_START, HEADLINE_STOP, parse_websearch, websearch_text
 
 SEARCH_CONFIG = "english"
 
@@ -17,16 +18,22 @@ class PracticeQuerySet(models.QuerySet):
     def _full_text(self):
         return connections[self.db].vendor == "postgresql"
 
+    def _fts5(self):
+        return sqlite_search.available(connections[self.db])
+
     def _tsquery(self, query):
-        return SearchQuery(fold(query), config=SEARCH_CONFIG, search_type="websearch")
+        return SearchQuery(websearch_text(query), config=SEARCH_CONFIG, search_type="websearch")
 
     def search(self, query: str):
         """Practices matching a websearch-style keyword query (quotes, -word, or), whatever
-        the case or accents."""
+        the case or accents; PostgreSQL's full text, SQLite's FTS5 where it has it, else a
+        LIKE over ``search_document``."""
         if not parse_websearch(query):  # nothing searchable, such as "-" or "or"
             return self
         if self._full_text():
             return self.filter(search_vector=self._tsquery(query))
+        if self._fts5():
+            return sqlite_search.matching(self, query)
         condition = models.Q()
         for clause in parse_websearch(query):
             alternatives = _any_phrase("search_document__contains", clause.alternatives)
@@ -35,9 +42,14 @@ class PracticeQuerySet(models.QuerySet):
 
     def with_relevance(self, query: str):
         """Annotate ``relevance``. PostgreSQL ranks by weighted full text (title above original
-        title above description); the fallback puts practices matching in the title first."""
+        title above description), SQLite's FTS5 by bm25 with the same order of columns; the
+        fallback puts practices matching in the title first."""
+        if not parse_websearch(query):
+            return self.annotate(relevance=Value(0.0, output_field=FloatField()))
         if self._full_text():
             return self.annotate(relevance=SearchRank(F("search_vector"), self._tsquery(query)))
+        if self._fts5():
+            return sqlite_search.with_relevance(self, query)
         in_title = models.Q()
         for clause in parse_websearch(query):
             if not clause.excluded:
@@ -52,6 +64,8 @@ class PracticeQuerySet(models.QuerySet):
 
     def by_relevance(self, query: str):
         """Best matches first (see ``with_relevance``), then by title."""
+        if not parse_websearch(query):  # nothing to rank by
+            return self.order_by("title", "pk")
         return self.with_relevance(query).order_by(F("relevance").desc(), "title", "pk")
 
     def with_headline(self, query: str):

@@ -73,6 +73,19 @@ def parse_websearch(query: str) -> list[Clause]:
     return clauses
 
 
+def websearch_text(query: str) -> str:
+    """``query`` written anew from its clauses: quoted phrases, ``or`` and ``-`` only, folded.
+
+    PostgreSQL's websearch_to_tsquery then reads what ``parse_websearch`` read, and never sees
+    the runs of operators that make it fail ("tsquery stack too small" for 200 dashes).
+    """
+    parts = []
+    for clause in parse_websearch(query):
+        alternatives = " or ".join(f'"{phrase}"' for phrase in clause.alternatives)
+        parts.append(f"-{alternatives}" if clause.excluded else alternatives)
+    return " ".join(parts)
+
+
 def excerpt_html(description: str, query: str, headline: str | None = None) -> str:
     """A short excerpt of ``description`` with the matched words in <mark>, safe to render.
 

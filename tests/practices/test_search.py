@@ -4,7 +4,7 @@ from django.http import QueryDict
 
 from practices.filters import search_practices
 from practices.models import Practice
-from practices.search import Clause, excerpt_html, fold, parse_websearch
+from practices.search import Clause, excerpt_html, fold, parse_websearch, websearch_text
 from tests.factories import make_practice
 
 
@@ -29,6 +29,25 @@ def test_fold_strips_case_and_accents_like_unaccent():
 )
 def test_websearch_queries_are_read_like_postgresql_does(query, clauses):
     assert parse_websearch(query) == clauses
+
+
+def test_postgresql_is_given_the_query_as_we_read_it():
+    assert websearch_text('"Circular Economy" -plastic Skills OR training') == (
+        '"circular economy" -"plastic" "skills" or "training"'
+    )
+    assert websearch_text("a " + "-" * 190) == '"a"'
+    assert websearch_text("-" * 200) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["-" * 200, "a " + "-" * 190, "-" * 190 + "a", "- " * 95 + "hydrogen", "(" * 200]
+)
+def test_runs_of_operators_are_searched_without_error(sample_practices, query):
+    for sort in ["", "title"]:
+        filterset = search_practices(QueryDict(mutable=True) | {"q": query, "sort": sort})
+        assert filterset.is_valid()
+        assert len(list(filterset.qs.with_headline(query))) <= 15
 
 
 def test_the_excerpt_marks_matches_and_escapes_everything_else():
@@ -77,6 +96,17 @@ def test_the_search_vector_is_kept_current_by_the_database(taxonomies):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'practice_search_vector'")
         assert "USING gin (search_vector)" in cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_vectors_stay_in_the_table_rows_for_fast_ranking():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'practices_practice'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # MAIN: compressed in the row, out of it last
 
 
 @pytest.mark.postgres
