@@ -54,6 +54,16 @@ CASES = [
 ]
 
 
+# Words of the synthetic vocabulary, each matching thousands of practices: one new word per
+# request measures a keyword search that no process has ranked yet.
+FIRST_TIME_WORDS = (
+    "ecosystem manufacturing energy mobility health agri food tourism creative industries "
+    "textile electronics battery renewable resilience recovery pandemic startup incubation "
+    "acceleration mentoring advisory services platform data artificial cybersecurity logistics "
+    "maritime aerospace automotive chemicals construction water waste biodiversity climate"
+).split()
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -294,6 +304,15 @@ def main():
                 row["ratio"] = round(median / theirs, 3)
             rows.append(row)
             print(row)
+        words = FIRST_TIME_WORDS[: args.requests]
+        times = [timed_get(f"http://127.0.0.1:{OUR_PORT}/practices/?q={w}")[0] for w in words]
+        row = {
+            "case": f"keyword, first time ({len(words)} different words)",
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
+        }
+        rows.append(row)
+        print(row)
         worker = worker_pids(ours)[0]
         before = peak_rss_mb(worker)
         elapsed, _, size = timed_get(f"http://127.0.0.1:{OUR_PORT}/practices/export.csv")
