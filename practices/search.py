@@ -1,10 +1,10 @@
-"""Keyword search: PostgreSQL full text where available, a portable fallback elsewhere.
+"""Keyword search: reading queries, folding text, excerpts.
 
 On PostgreSQL a trigger-maintained ``search_vector`` (title above original title above
 description; English stemming; accents removed) answers ``websearch`` queries: quoted
-phrases, ``-word`` to exclude, ``or`` between alternatives. Elsewhere (SQLite) the same
-syntax is matched against ``search_document``, a folded copy of the same text: correct, no
-stemming, and slower at scale.
+phrases, ``-word`` to exclude, ``or`` between alternatives. On SQLite the same syntax goes to
+FTS5 (``practices.sqlite_search``) where it is compiled in, else it is matched against
+``search_document``, a folded copy of the same text: correct, no stemming, slower at scale.
 """
 
 import html
