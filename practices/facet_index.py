@@ -31,16 +31,6 @@ class FacetIndex:
     everything: int  # all published practices
     bits: dict  # param -> {value key -> bitset}
 
-    def bitset_of(self, practice_ids) -> int:
-        """The bitset of the given practice ids (ids that are not published are ignored)."""
-        bitmap = bytearray((len(self.positions) + 7) // 8)
-        positions = self.positions
-        for practice_id in practice_ids:
-            position = positions.get(practice_id)
-            if position is not None:
-                bitmap[position >> 3] |= 1 << (position & 7)
-        return int.from_bytes(bitmap, "little")
-
 
 _lock = threading.Lock()
 _indexes: dict[str, FacetIndex] = {}

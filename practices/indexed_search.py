@@ -119,6 +119,7 @@ def keyword_ranking(index: FacetIndex, published, query: str) -> Ranking:
 
 
 def forget_rankings():
+    """Drop every ranking kept by this process."""
     with _lock:
         _rankings.clear()
 
