@@ -101,6 +101,23 @@ class PracticeQuerySet(models.QuerySet):
             Prefetch("recommendations", recommendations.select_related("pillar")),
         )
 
+    def with_tag_lists(self):
+        """As ``with_tags``, with the tags as plain lists (``priority_list``, ``challenge_list``,
+        ``support_type_list``, ``recommendation_list``) rather than cached managers: Django
+        makes a manager and a queryset per practice and relation for those, which was most
+        of the time of an API page of 20 practices."""
+        recommendations = self.model._meta.get_field("recommendations").related_model.objects
+        return self.select_related("territorial_validity", "region__typology").prefetch_related(
+            Prefetch("priorities", to_attr="priority_list"),
+            Prefetch("challenges", to_attr="challenge_list"),
+            Prefetch("support_types", to_attr="support_type_list"),
+            Prefetch(
+                "recommendations",
+                recommendations.select_related("pillar"),
+                to_attr="recommendation_list",
+            ),
+        )
+
 
 def _any_phrase(lookup: str, phrases) -> models.Q:
     """A condition true when any of ``phrases`` matches through ``lookup``."""
