@@ -331,7 +331,8 @@ def _differs(practice, row):
         if current != value:
             return True
     for field_name, values in row.tags.items():
-        if {tag.pk for tag in getattr(practice, field_name).all()} != {tag.pk for tag in values}:
+        stored_tags = getattr(practice, f"{field_name}_list")  # see PracticeQuerySet.with_tags
+        if {tag.pk for tag in stored_tags} != {tag.pk for tag in values}:
             return True
     region_code = practice.region.code.casefold() if practice.region else ""
     if region_code != row.region_code or not practice.is_published:

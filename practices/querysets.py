@@ -92,29 +92,21 @@ class PracticeQuerySet(models.QuerySet):
         return self.select_related("territorial_validity").prefetch_related("priorities")
 
     def with_tags(self):
-        """Fetch everything a detail page or the API shows, in a fixed number of queries."""
-        recommendations = self.model._meta.get_field("recommendations").related_model.objects
-        return self.select_related("territorial_validity", "region__typology").prefetch_related(
-            "priorities",
-            "challenges",
-            "support_types",
-            Prefetch("recommendations", recommendations.select_related("pillar")),
-        )
-
-    def with_tag_lists(self):
-        """As ``with_tags``, with the tags as plain lists (``priority_list``, ``challenge_list``,
-        ``support_type_list``, ``recommendation_list``) rather than cached managers: Django
+        """Fetch everything a detail page, the API or the import reads of each practice, in a
+        fixed number of queries. The tags of each relation come as a plain list in
+        ``<relation>_list`` (``priorities_list``, ...) rather than in cached managers: Django
         makes a manager and a queryset per practice and relation for those, which was most
         of the time of an API page of 20 practices."""
         recommendations = self.model._meta.get_field("recommendations").related_model.objects
         return self.select_related("territorial_validity", "region__typology").prefetch_related(
-            Prefetch("priorities", to_attr="priority_list"),
-            Prefetch("challenges", to_attr="challenge_list"),
-            Prefetch("support_types", to_attr="support_type_list"),
+            *(
+                Prefetch(relation, to_attr=f"{relation}_list")
+                for relation in ("priorities", "challenges", "support_types")
+            ),
             Prefetch(
                 "recommendations",
                 recommendations.select_related("pillar"),
-                to_attr="recommendation_list",
+                to_attr="recommendations_list",
             ),
         )
 

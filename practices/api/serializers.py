@@ -29,11 +29,11 @@ class PracticeSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2")
     country_name = serializers.CharField(source="country.name")
     territorial_validity = TagSerializer()
-    # The lists ``PracticeQuerySet.with_tag_lists`` fetches.
-    thematic_priorities = TagSerializer(source="priority_list", many=True)
-    recommendations = RecommendationSerializer(source="recommendation_list", many=True)
-    strategic_challenges = TagSerializer(source="challenge_list", many=True)
-    cluster_support = TagSerializer(source="support_type_list", many=True)
+    # The lists ``PracticeQuerySet.with_tags`` fetches.
+    thematic_priorities = TagSerializer(source="priorities_list", many=True)
+    recommendations = RecommendationSerializer(source="recommendations_list", many=True)
+    strategic_challenges = TagSerializer(source="challenges_list", many=True)
+    cluster_support = TagSerializer(source="support_types_list", many=True)
     region_code = serializers.CharField(source="region.code", allow_null=True, default=None)
     region_name = serializers.CharField(source="region.name", allow_null=True, default=None)
     typology = TagSerializer(source="region.typology", allow_null=True, default=None)

@@ -83,8 +83,8 @@ class PracticeList(generics.ListAPIView):
     @extend_schema(responses={200: PracticeSerializer(many=True), 400: BAD_REQUEST})
     def get(self, request, *args, **kwargs):
         results = self.filter_queryset(self.get_queryset())
-        indexed = indexed_results(self.filterset, self.get_queryset().with_tag_lists())
-        page = self.paginate_queryset(indexed if indexed is not None else results.with_tag_lists())
+        indexed = indexed_results(self.filterset, self.get_queryset().with_tags())
+        page = self.paginate_queryset(indexed if indexed is not None else results.with_tags())
         serializer = self.get_serializer(page, many=True)
         facets = cached_for_search(
             self.filterset, "facets-json", lambda: facets_as_json(self.filterset)
@@ -99,7 +99,7 @@ class PracticeDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Practice.objects.published().with_tag_lists()
+        return Practice.objects.published().with_tags()
 
 
 class TaxonomyList(APIView):
