@@ -1,13 +1,18 @@
 """The CSV exchange format shared by the export and the import: columns and cell escaping.
 
-The column order is a public contract. Cells that a spreadsheet would run as a formula are
-neutralised with a leading apostrophe (OWASP "CSV Injection"); ``restore_cell`` undoes
-exactly that, so every value survives a round trip unchanged.
+The column order is a public contract; every facet of the registry has a column. Cells that
+a spreadsheet would run as a formula are neutralised with a leading apostrophe (OWASP "CSV
+Injection"); ``restore_cell`` undoes exactly that, so every value survives a round trip
+unchanged.
 """
 
 import re
 
-COLUMNS = [
+from practices.search.registry import FACETS
+
+# The columns of the first release, in their order; the column of a facet added later comes
+# after them, so no column a reader relies on ever moves.
+FIRST_COLUMNS = [
     "slug",
     "title",
     "original_title",
@@ -24,6 +29,9 @@ COLUMNS = [
     "typology",
     "link",
     "updated",
+]
+COLUMNS = FIRST_COLUMNS + [
+    spec.csv_column for spec in FACETS if spec.csv_column not in FIRST_COLUMNS
 ]
 LIST_SEPARATOR = "; "
 

@@ -1,22 +1,18 @@
 """The one definition of what can be searched.
 
-The HTML search page, the CSV export and the JSON API all go through ``PracticeFilter``;
-its field names are the public URL parameters.
+The search page, the CSV export and the JSON API all go through ``PracticeFilter`` (by way of
+``search.selector.search``); its field names are the public URL parameters. Its facet filters
+are made from ``search.registry.FACETS``.
 """
+
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django_countries import countries
 
-from practices.models import (
-    Practice,
-    Recommendation,
-    StrategicChallenge,
-    SupportType,
-    TerritorialValidity,
-    ThematicPriority,
-    Typology,
-)
+from practices.models import Practice
+from practices.search.keywords import Keywords
+from practices.search.registry import FACETS
 
 KEYWORDS_MAX_LENGTH = 200
 
@@ -25,6 +21,32 @@ SORT_CHOICES = [
     ("-updated", "Recently updated"),
     ("country", "Country"),
 ]
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """A valid search as values: what the engines evaluate."""
+
+    keywords: Keywords
+    selected: dict  # facet parameter -> the keys chosen (taxonomy ids, country codes)
+    sort: str
+
+    @property
+    def in_index_order(self) -> bool:
+        """Sorted by relevance (or title, without keywords) or by title: orders the facet
+        index keeps."""
+        return self.sort in ("", "title")
+
+
+class KeywordsField(forms.CharField):
+    """Keywords, read once into a ``Keywords`` value when the form is cleaned."""
+
+    def clean(self, value):
+        return Keywords.parse(super().clean(value))
+
+
+class KeywordsFilter(django_filters.CharFilter):
+    field_class = KeywordsField
 
 
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -43,52 +65,33 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         return {self.field_name: v.pk}
 
 
-class PracticeFilter(django_filters.FilterSet):
-    """Filters combine with AND across fields. Within a tag field (a practice may carry several
-    values) every selected value is required; within a single-valued field any selected value
-    matches."""
+def facet_filter(spec) -> django_filters.Filter:
+    """The filter of a facet of the registry: every selected value required for a multi-valued
+    facet (``conjoined``), any of them for a single-valued one."""
+    if spec.model is None:
+        return django_filters.MultipleChoiceFilter(
+            field_name=spec.path,
+            choices=spec.field.choices,
+            widget=forms.CheckboxSelectMultiple,
+            distinct=False,
+            label=spec.label,
+        )
+    return SlugMultipleChoiceFilter(
+        field_name=spec.path,
+        queryset=spec.model.objects.all(),
+        conjoined=spec.multi_valued,
+        label=spec.label,
+    )
 
-    q = django_filters.CharFilter(
+
+class PracticeFilter(django_filters.FilterSet):
+    """Filters combine with AND across fields; within a field as the registry says."""
+
+    q = KeywordsFilter(
         label="Keywords",
         method="filter_keywords",
         max_length=KEYWORDS_MAX_LENGTH,
         help_text="Words in the title, original title or description.",
-    )
-    territorial_validity = SlugMultipleChoiceFilter(
-        queryset=TerritorialValidity.objects.all(), label="Territorial validity"
-    )
-    challenge = SlugMultipleChoiceFilter(
-        field_name="challenges",
-        queryset=StrategicChallenge.objects.all(),
-        conjoined=True,
-        label="Strategic challenges",
-    )
-    priority = SlugMultipleChoiceFilter(
-        field_name="priorities",
-        queryset=ThematicPriority.objects.all(),
-        conjoined=True,
-        label="Thematic priority",
-    )
-    support = SlugMultipleChoiceFilter(
-        field_name="support_types",
-        queryset=SupportType.objects.all(),
-        conjoined=True,
-        label="Type of cluster support",
-    )
-    recommendation = SlugMultipleChoiceFilter(
-        field_name="recommendations",
-        queryset=Recommendation.objects.select_related("pillar"),
-        conjoined=True,
-        label="Expert-group recommendation",
-    )
-    typology = SlugMultipleChoiceFilter(
-        field_name="region__typology", queryset=Typology.objects.all(), label="Region typology"
-    )
-    country = django_filters.MultipleChoiceFilter(
-        choices=countries,
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-        label="Country",
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="keep_for_ordering", empty_label="Relevance", label="Sort by"
@@ -98,8 +101,18 @@ class PracticeFilter(django_filters.FilterSet):
         model = Practice
         fields = []
 
-    def filter_keywords(self, queryset, name, value):
-        return queryset.search(value)
+    @classmethod
+    def get_filters(cls):
+        declared = super().get_filters()
+        # In the page's order: keywords, the facets, the order of results.
+        return {
+            "q": declared["q"],
+            **{spec.param: facet_filter(spec) for spec in FACETS},
+            "sort": declared["sort"],
+        }
+
+    def filter_keywords(self, queryset, name, keywords):
+        return queryset.search(keywords)
 
     def keep_for_ordering(self, queryset, name, value):
         # Ordering is applied once all filters have run, in filter_queryset.
@@ -108,11 +121,27 @@ class PracticeFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.order(super().filter_queryset(queryset))
 
+    @property
+    def keywords(self) -> Keywords:
+        """The cleaned keywords of a valid search."""
+        return self.form.cleaned_data.get("q") or Keywords.parse("")
+
+    def criteria(self) -> Criteria:
+        """The cleaned search of a valid FilterSet as values."""
+        data = self.form.cleaned_data
+        selected = {
+            spec.param: frozenset(
+                getattr(value, "pk", value) for value in data.get(spec.param) or []
+            )
+            for spec in FACETS
+        }
+        return Criteria(self.keywords, selected, data.get("sort") or "")
+
     def order(self, queryset):
         """Relevance when keywords are given, otherwise title, unless ``sort`` says otherwise."""
         data = getattr(self.form, "cleaned_data", {})
         sort = data.get("sort") or ""
-        keywords = data.get("q") or ""
+        keywords = data.get("q") or Keywords.parse("")
         if sort == "-updated":
             return queryset.order_by("-updated_at", "title", "pk")
         if sort == "country":
@@ -120,15 +149,3 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "title" or not keywords:
             return queryset.order_by("title", "pk")
         return queryset.by_relevance(keywords)
-
-
-def search_practices(params, *, queryset=None) -> PracticeFilter:
-    """Filter published practices by URL parameters. The returned FilterSet's ``qs`` holds the
-    results in display order; ``is_valid()`` and ``errors`` say whether every parameter made sense.
-    """
-    over_published = queryset is None
-    if over_published:
-        queryset = Practice.objects.published()
-    filterset = PracticeFilter(params, queryset=queryset)
-    filterset.over_published = over_published  # facets may then use the in-memory index
-    return filterset

@@ -10,17 +10,9 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django_countries import countries
 
-from practices.models import (
-    Practice,
-    Recommendation,
-    Region,
-    StrategicChallenge,
-    SupportType,
-    TerritorialValidity,
-    ThematicPriority,
-    Typology,
-)
-from practices.search import search_document
+from practices.models import Practice, Region, Typology
+from practices.search.keywords import search_document
+from practices.search.registry import CHOICE, TAGS, of_kind
 
 
 class RealDataPresent(Exception):
@@ -61,6 +53,23 @@ TITLE_HEADS = [
     "Alliance",
     "Centre",
 ]
+
+
+# How a synthetic practice carries the values of each facet, uneven like the real platform:
+# param -> (fewest, most, weights of the first values in the taxonomy's order; later values
+# weigh 1). None draws weights per seed. Facets not listed: 0 to 2 values, evenly drawn.
+TAG_SHAPES = {
+    "priority": (0, 3, [5, 4, 3]),
+    "challenge": (1, 3, [8, 5, 4, 3]),  # innovation is everywhere
+    "support": (1, 3, [3, 6, 4]),
+    "recommendation": (0, 3, None),
+}
+DEFAULT_TAG_SHAPE = (0, 2, [])
+CHOICE_WEIGHTS = {"territorial_validity": [3]}  # most practices are national
+
+
+def _weights(first, count):
+    return first[:count] + [1] * max(0, count - len(first))
 
 
 def _weighted(rng, values, weights, low, high):
@@ -120,27 +129,33 @@ def generate_practices(
             "The database holds real practices; synthetic ones would mix with them."
         )
     rng = random.Random(seed)
-    validities = list(TerritorialValidity.objects.all())
-    priorities = list(ThematicPriority.objects.all())
-    challenges = list(StrategicChallenge.objects.all())
-    supports = list(SupportType.objects.all())
-    recommendations = list(Recommendation.objects.all())
+    # Listed shapes first, in their order, so that a seed gives the data it always gave.
+    tag_facets = sorted(
+        of_kind(TAGS),
+        key=lambda spec: (
+            list(TAG_SHAPES).index(spec.param) if spec.param in TAG_SHAPES else len(TAG_SHAPES)
+        ),
+    )
+    tag_values = {spec.param: list(spec.model.objects.all()) for spec in tag_facets}
+    choice_values = {spec.param: list(spec.model.objects.all()) for spec in of_kind(CHOICE)}
     typologies = list(Typology.objects.all())
-    if not (
-        validities and priorities and challenges and supports and recommendations and typologies
-    ):
+    if not (all(tag_values.values()) and all(choice_values.values()) and typologies):
         raise ValueError("Load the taxonomies first: manage.py loaddata taxonomies")
 
     country_weights = [
         8 if index < 27 else 2 if index < 45 else 1 for index in range(len(COUNTRY_CODES))
     ]
     regions = _synthetic_regions(rng, typologies)
-    # Uneven, like the real platform: most practices are national, innovation is everywhere.
-    validity_weights = [3] + [1] * (len(validities) - 1)
-    priority_weights = [5, 4, 3][: len(priorities)] + [1] * max(0, len(priorities) - 3)
-    challenge_weights = [8, 5, 4, 3][: len(challenges)] + [1] * max(0, len(challenges) - 4)
-    support_weights = [3, 6, 4][: len(supports)] + [1] * max(0, len(supports) - 3)
-    recommendation_weights = [rng.randint(1, 10) for _ in recommendations]
+    choice_weights = {
+        param: _weights(CHOICE_WEIGHTS.get(param, []), len(values))
+        for param, values in choice_values.items()
+    }
+    tag_shapes = {}
+    for spec in tag_facets:
+        low, high, first = TAG_SHAPES.get(spec.param, DEFAULT_TAG_SHAPE)
+        size = len(tag_values[spec.param])
+        weights = [rng.randint(1, 10) for _ in range(size)] if first is None else None
+        tag_shapes[spec.param] = (low, high, weights or _weights(first, size))
     start = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     first_number = Practice.objects.filter(is_synthetic=True).count() + 1
 
@@ -164,7 +179,6 @@ def generate_practices(
                 original_title="" if rng.random() < 0.4 else f"{title} (original)",
                 description=description,
                 country=country,
-                territorial_validity=rng.choices(validities, weights=validity_weights)[0],
                 region=region,
                 link=f"https://practices.example.eu/{seed}/{number}",
                 is_published=True,
@@ -172,17 +186,24 @@ def generate_practices(
                 created_at=moment,
                 updated_at=moment,
             )
+            for spec in of_kind(CHOICE):
+                values = choice_values[spec.param]
+                chosen = rng.choices(values, weights=choice_weights[spec.param])[0]
+                setattr(practice, spec.path, chosen)
             practice.search_document = search_document(
                 practice.title, practice.original_title, practice.description
             )
             practices.append(practice)
             links.append(
-                (
-                    _weighted(rng, priorities, priority_weights, 0, 3),
-                    _weighted(rng, challenges, challenge_weights, 1, 3),
-                    _weighted(rng, supports, support_weights, 1, 3),
-                    _weighted(rng, recommendations, recommendation_weights, 0, 3),
-                )
+                {
+                    spec.path: _weighted(
+                        rng,
+                        tag_values[spec.param],
+                        tag_shapes[spec.param][2],
+                        *tag_shapes[spec.param][:2],
+                    )
+                    for spec in tag_facets
+                }
             )
         with transaction.atomic():
             Practice.objects.bulk_create(practices, batch_size=1000)
@@ -223,15 +244,14 @@ def _link(practices, links):
         )
         for practice in practices:
             practice.pk = ids[practice.slug]
-    relations = ["priorities", "challenges", "support_types", "recommendations"]
-    for position, relation in enumerate(relations):
-        through = getattr(Practice, relation).through
-        target = getattr(Practice, relation).field.m2m_reverse_field_name()
+    for spec in of_kind(TAGS):
+        through = spec.field.remote_field.through
+        target = spec.field.m2m_reverse_field_name()
         through.objects.bulk_create(
             [
                 through(practice_id=practice.pk, **{f"{target}_id": tag.pk})
                 for practice, tags in zip(practices, links, strict=True)
-                for tag in tags[position]
+                for tag in tags[spec.path]
             ],
             batch_size=5000,
         )

@@ -17,26 +17,10 @@ from django.utils import timezone
 from django_countries import countries
 
 from practices.csv_format import COLUMNS, restore_cell, split_list
-from practices.models import (
-    Practice,
-    Recommendation,
-    Region,
-    StrategicChallenge,
-    SupportType,
-    TerritorialValidity,
-    ThematicPriority,
-    Typology,
-)
+from practices.models import Practice, Region, Typology
+from practices.search.registry import CHOICE, TAGS, of_kind
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-
-# column -> (Practice field, taxonomy)
-TAG_COLUMNS = {
-    "thematic_priorities": ("priorities", ThematicPriority),
-    "recommendations": ("recommendations", Recommendation),
-    "strategic_challenges": ("challenges", StrategicChallenge),
-    "cluster_support": ("support_types", SupportType),
-}
 TEXT_LIMITS = {
     "slug": Practice._meta.get_field("slug").max_length,
     "title": Practice._meta.get_field("title").max_length,
@@ -176,33 +160,85 @@ def _read_records(raw: bytes, report):
 
 
 def _check_rows(records, report, progress):
+    """The rows of the file ready to write; every problem found goes to ``report``."""
     header, body = records
-    lookups = {column: _Lookup(model) for column, (_, model) in TAG_COLUMNS.items()}
-    validities = _Lookup(TerritorialValidity)
-    typologies = _Lookup(Typology)
-    regions = {
-        region.code.casefold(): region for region in Region.objects.select_related("typology")
-    }
-    seen_slugs = {}
-    url_validator = URLValidator()
+    checker = _RowChecker()
     rows = []
     for index, record in enumerate(body):
         number = index + 2
         if not any(cell.strip() for cell in record):
             continue  # a blank line, as spreadsheets leave at the end
-        problems = []
-
-        def problem(column, message, number=number, problems=problems):
-            problems.append(ImportProblem(number, column, message))
-
         if len(record) != len(header):
-            problem("", f"The row has {len(record)} cells; the header has {len(header)}.")
-            report.problems.extend(problems)
+            report.problems.append(
+                ImportProblem(
+                    number, "", f"The row has {len(record)} cells; the header has {len(header)}."
+                )
+            )
             continue
         cells = {
             name: restore_cell(value).strip() for name, value in zip(header, record, strict=True)
         }
+        row, problems = checker.check(number, cells)
+        if problems:
+            report.problems.extend(problems)
+        else:
+            rows.append(row)
+        if progress:
+            progress(index + 1, len(body))
+    return rows
 
+
+class _RowChecker:
+    """Reads the cells of one row into a ``_Row``, or says what is wrong with them, column by
+    column. Taxonomy values are looked up once for the whole file."""
+
+    def __init__(self):
+        self.tag_facets = of_kind(TAGS)
+        self.choice_facets = of_kind(CHOICE)
+        self.lookups = {
+            spec.param: _Lookup(spec.model) for spec in (*self.tag_facets, *self.choice_facets)
+        }
+        self.typologies = _Lookup(Typology)
+        self.regions = {
+            region.code.casefold(): region for region in Region.objects.select_related("typology")
+        }
+        self.seen_slugs = {}
+        self.url_validator = URLValidator()
+
+    def check(self, number, cells) -> tuple["_Row | None", list[ImportProblem]]:
+        problems = []
+
+        def problem(column, message):
+            problems.append(ImportProblem(number, column, message))
+
+        self._check_text(number, cells, problem)
+        country = self._country(cells, problem)
+        choices = self._choices(cells, problem)
+        tags = self._tags(cells, problem)
+        region_to_create = self._region(cells, problem)
+        self._check_link(cells, problem)
+        updated = self._updated(cells, problem)
+        if problems:
+            return None, problems
+        practice = {
+            "slug": cells["slug"],
+            "title": cells["title"],
+            "original_title": cells["original_title"],
+            "description": cells["description"],
+            "country": country,
+            **choices,
+            "link": cells["link"],
+        }
+        return _Row(
+            number=number,
+            practice=practice,
+            tags=tags,
+            region=region_to_create,
+            region_code=cells["region_code"].casefold(),
+            updated=updated,
+        ), []
+
+    def _check_text(self, number, cells, problem):
         for column, limit in TEXT_LIMITS.items():
             if len(cells[column]) > limit:
                 problem(column, f"Longer than {limit} characters.")
@@ -214,96 +250,91 @@ def _check_rows(records, report, progress):
                 validate_slug(slug)
             except ValidationError:
                 problem("slug", f"{slug!r} is not a slug (letters, numbers, hyphens, underscores).")
-            if slug in seen_slugs:
+            if slug in self.seen_slugs:
                 problem(
-                    "slug", f"{slug!r} appears twice in the file (also row {seen_slugs[slug]})."
+                    "slug",
+                    f"{slug!r} appears twice in the file (also row {self.seen_slugs[slug]}).",
                 )
-            seen_slugs.setdefault(slug, number)
+            self.seen_slugs.setdefault(slug, number)
         for column in ["title", "description"]:
             if not cells[column]:
                 problem(column, f"Missing: every practice needs a {column}.")
 
+    def _country(self, cells, problem):
         country = cells["country"].upper()
         if not country:
             problem("country", "Missing: give the ISO 3166-1 alpha-2 code, e.g. FI.")
         elif country not in countries:
             problem("country", f"{cells['country']!r} is not an ISO 3166-1 alpha-2 country code.")
+        return country
 
-        validity = validities.get(cells["territorial_validity"])
-        if not cells["territorial_validity"]:
-            problem("territorial_validity", "Missing.")
-        elif validity is None:
-            problem("territorial_validity", f"Unknown value {cells['territorial_validity']!r}.")
+    def _choices(self, cells, problem) -> dict:
+        """The value of each single-valued facet held by the practice, by field name."""
+        chosen = {}
+        for spec in self.choice_facets:
+            text = cells[spec.csv_column]
+            value = self.lookups[spec.param].get(text)
+            if not text:
+                if not spec.field.null:
+                    problem(spec.csv_column, "Missing.")
+            elif value is None:
+                problem(spec.csv_column, f"Unknown value {text!r}.")
+            chosen[spec.path] = value
+        return chosen
 
+    def _tags(self, cells, problem) -> dict:
+        """The values of each multi-valued facet, by relation name."""
         tags = {}
-        for column, (field_name, _) in TAG_COLUMNS.items():
+        for spec in self.tag_facets:
             found = []
-            for text in split_list(cells[column]):
-                value = lookups[column].get(text)
+            for text in split_list(cells[spec.csv_column]):
+                value = self.lookups[spec.param].get(text)
                 if value is None:
-                    problem(column, f"Unknown value {text!r}.")
+                    problem(spec.csv_column, f"Unknown value {text!r}.")
                 elif value not in found:
                     found.append(value)
-            tags[field_name] = found
+            tags[spec.path] = found
+        return tags
 
-        region_to_create = None
+    def _region(self, cells, problem):
+        """(code, name, typology) of a region the row introduces, else None."""
         code, region_name, typology_text = (
             cells["region_code"],
             cells["region_name"],
             cells["typology"],
         )
-        if code:
-            existing = regions.get(code.casefold())
-            typology = typologies.get(typology_text) if typology_text else None
-            if typology_text and typology is None:
-                problem("typology", f"Unknown typology {typology_text!r}.")
-            if existing is None:
-                if not region_name:
-                    problem("region_name", f"Region {code} is new: give its name.")
-                if not typology_text:
-                    problem("typology", f"Region {code} is new: give its typology.")
-                region_to_create = (code, region_name, typology)
-            elif typology is not None and typology != existing.typology:
-                problem("typology", f"Region {existing.code} belongs to {existing.typology.name}.")
-        elif region_name or typology_text:
-            problem("region_code", "A region needs its NUTS code.")
+        if not code:
+            if region_name or typology_text:
+                problem("region_code", "A region needs its NUTS code.")
+            return None
+        existing = self.regions.get(code.casefold())
+        typology = self.typologies.get(typology_text) if typology_text else None
+        if typology_text and typology is None:
+            problem("typology", f"Unknown typology {typology_text!r}.")
+        if existing is None:
+            if not region_name:
+                problem("region_name", f"Region {code} is new: give its name.")
+            if not typology_text:
+                problem("typology", f"Region {code} is new: give its typology.")
+            return (code, region_name, typology)
+        if typology is not None and typology != existing.typology:
+            problem("typology", f"Region {existing.code} belongs to {existing.typology.name}.")
+        return None
 
+    def _check_link(self, cells, problem):
         if cells["link"]:
             try:
-                url_validator(cells["link"])
+                self.url_validator(cells["link"])
             except ValidationError:
                 problem("link", f"{cells['link'][:80]!r} is not a valid URL (http:// or https://).")
 
-        updated = None
-        if cells["updated"]:
-            updated = _parse_updated(cells["updated"])
-            if updated is None:
-                problem("updated", f"{cells['updated']!r} is not a date like 2021-11-12.")
-
-        if problems:
-            report.problems.extend(problems)
-        else:
-            rows.append(
-                _Row(
-                    number=number,
-                    practice={
-                        "slug": slug,
-                        "title": cells["title"],
-                        "original_title": cells["original_title"],
-                        "description": cells["description"],
-                        "country": country,
-                        "territorial_validity": validity,
-                        "link": cells["link"],
-                    },
-                    tags=tags,
-                    region=region_to_create,
-                    region_code=code.casefold(),
-                    updated=updated,
-                )
-            )
-        if progress:
-            progress(index + 1, len(body))
-    return rows
+    def _updated(self, cells, problem):
+        if not cells["updated"]:
+            return None
+        updated = _parse_updated(cells["updated"])
+        if updated is None:
+            problem("updated", f"{cells['updated']!r} is not a date like 2021-11-12.")
+        return updated
 
 
 def _parse_updated(text):

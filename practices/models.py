@@ -15,7 +15,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from practices.querysets import PracticeQuerySet
-from practices.search import search_document
+from practices.search.keywords import search_document
 
 
 class TaxonomyManager(models.Manager):
@@ -41,6 +41,11 @@ class Taxonomy(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def facet_label(self):
+        """How the value reads among a facet's options on the search page and in the API."""
+        return self.name
 
 
 class TerritorialValidity(Taxonomy):
@@ -85,6 +90,10 @@ class Recommendation(Taxonomy):
 
     def __str__(self):
         return f"{self.pillar.name}: {self.name}"
+
+    @property
+    def facet_label(self):
+        return f"{self.number}. {self.name}"
 
 
 class Typology(Taxonomy):

@@ -6,19 +6,18 @@ step by hand; django-filter's DRF backend plugs the site's FilterSet in unchange
 """
 
 from django.http import QueryDict
-from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practices.api.pagination import FACET_OPTION_SCHEMA, PracticePagination
 from practices.api.serializers import PracticeSerializer
-from practices.facets import cached_for_search, facet_counts
-from practices.filters import PracticeFilter, search_practices
-from practices.indexed_search import indexed_results
+from practices.filters import PracticeFilter
 from practices.models import Practice
+from practices.search.selector import search
 
 BAD_REQUEST = OpenApiResponse(
     description="A parameter was not understood; the body maps each such parameter to messages.",
@@ -47,25 +46,13 @@ TAXONOMIES = OpenApiResponse(
 )
 
 
-class PracticeFilterBackend(DjangoFilterBackend):
-    """django-filter's DRF backend, keeping the FilterSet on the view for the facet counts."""
-
-    def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if not filterset.is_valid():
-            raise utils.translate_validation(filterset.errors)
-        filterset.over_published = True  # the view's queryset is every published practice
-        view.filterset = filterset
-        return filterset.qs
-
-
-def facets_as_json(filterset):
+def facets_as_json(result):
     return {
         facet.param: [
             {"slug": option.slug, "name": option.name, "count": option.count}
             for option in facet.options
         ]
-        for facet in facet_counts(filterset)
+        for facet in result.facets
     }
 
 
@@ -73,7 +60,8 @@ class PracticeList(generics.ListAPIView):
     """Published practices matching the search, with the facet counts of the whole result."""
 
     serializer_class = PracticeSerializer
-    filter_backends = [PracticeFilterBackend]
+    # For the OpenAPI description: the parameters are the FilterSet's and the pagination's.
+    filter_backends = [DjangoFilterBackend]
     filterset_class = PracticeFilter
     pagination_class = PracticePagination
 
@@ -82,14 +70,19 @@ class PracticeList(generics.ListAPIView):
 
     @extend_schema(responses={200: PracticeSerializer(many=True), 400: BAD_REQUEST})
     def get(self, request, *args, **kwargs):
-        results = self.filter_queryset(self.get_queryset())
-        indexed = indexed_results(self.filterset, self.get_queryset().with_tags())
-        page = self.paginate_queryset(indexed if indexed is not None else results.with_tags())
-        serializer = self.get_serializer(page, many=True)
-        facets = cached_for_search(
-            self.filterset, "facets-json", lambda: facets_as_json(self.filterset)
+        result = search(
+            request.query_params,
+            page=request.query_params.get("page") or 1,
+            page_size=request.query_params.get("page_size") or self.paginator.page_size,
+            prepare=lambda practices, keywords: practices.with_tags(),
         )
-        return self.paginator.get_paginated_response(serializer.data, facets=facets)
+        if result.status == 404:
+            raise NotFound(result.errors)
+        if result.errors:
+            raise ValidationError(result.errors)
+        serializer = self.get_serializer(result.page, many=True)
+        facets = result.cached("facets-json", lambda: facets_as_json(result))
+        return self.paginator.paginated_response(request, result.page, serializer.data, facets)
 
 
 class PracticeDetail(generics.RetrieveAPIView):
@@ -107,10 +100,12 @@ class TaxonomyList(APIView):
 
     @extend_schema(responses={200: TAXONOMIES})
     def get(self, request):
-        filterset = search_practices(QueryDict())
+        result = search(QueryDict(), page=None)
         return Response(
             {
-                param: {"label": filterset.filters[param].label, "values": options}
-                for param, options in facets_as_json(filterset).items()
+                facet.param: {"label": facet.label, "values": options}
+                for facet, options in zip(
+                    result.facets, facets_as_json(result).values(), strict=True
+                )
             }
         )

@@ -1,7 +1,7 @@
 """Full-text search on SQLite: an FTS5 table of each practice's title, original title and
 description (rowid = practice id), filled from the existing rows and kept current by triggers,
 so bulk inserts, imports, raw SQL and the admin all update it, as migration 0003's trigger does
-on PostgreSQL. ``practices.sqlite_search`` queries it.
+on PostgreSQL. ``practices.search.fulltext_sqlite`` queries it.
 
 Nothing happens on PostgreSQL, nor on an SQLite built without FTS5 (or too old for
 ``remove_diacritics 2``): there ``PracticeQuerySet`` keeps its LIKE fallback.

@@ -8,12 +8,12 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practices import exports
+from practices import export_labels, exports
 from practices.csv_format import COLUMNS
 from practices.exports import export_filename, postgresql_csv_batches, python_csv_batches
-from practices.filters import search_practices
 from practices.models import Practice, StrategicChallenge, ThematicPriority, Typology
 from tests.factories import make_practice, make_region
+from tests.searching import search_practices
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_on_postgresql_the_view_exports_the_lines_the_database_writes(
 def test_postgresql_hands_the_lines_over_a_batch_at_a_time_in_the_search_order(
     taxonomies, monkeypatch
 ):
-    monkeypatch.setattr(exports, "EXPORT_BATCH_SIZE", 4)
+    monkeypatch.setattr(export_labels, "EXPORT_BATCH_SIZE", 4)
     for number in range(10):
         make_practice(slug=f"p{number}", title=f"Practice {number}")
     practices = Practice.objects.order_by("-title")

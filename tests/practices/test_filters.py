@@ -3,8 +3,8 @@
 import pytest
 from django.http import QueryDict
 
-from practices.filters import search_practices
 from tests.factories import make_practice
+from tests.searching import search_practices
 
 pytestmark = pytest.mark.django_db
 

@@ -60,7 +60,7 @@ def test_a_lost_database_gives_a_friendly_503(sample_practices, client, monkeypa
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("practices.views.search_practices", unreachable)
+    monkeypatch.setattr("practices.views.search", unreachable)
     response = client.get("/practices/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

@@ -1,11 +1,11 @@
 import pytest
 from django.http import QueryDict
 
-from practices import indexed_search
-from practices.facet_index import current_index
-from practices.filters import search_practices
-from practices.indexed_search import indexed_results, keyword_ranking
 from practices.models import Practice
+from practices.search import index_engine
+from practices.search.index import current_index
+from practices.search.index_engine import IndexedResults, keyword_ranking
+from practices.search.selector import search
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +31,21 @@ SLICES = [(0, 3), (3, 6), (2, 20), (14, 15), (0, 100), (7, 7)]
 
 @pytest.fixture(autouse=True)
 def no_rankings_from_other_tests():
-    indexed_search.forget_rankings()
+    index_engine.forget_rankings()
 
 
 def searched(query_string):
-    filterset = search_practices(QueryDict(query_string))
-    assert filterset.is_valid(), filterset.errors
-    return filterset
+    result = search(QueryDict(query_string))
+    assert not result.errors, result.errors
+    return result.filterset
+
+
+def indexed_results(filterset, queryset):
+    """The results of the search in display order, from the index engine, each practice
+    fetched from ``queryset``."""
+    engine = search(filterset.data).engine
+    assert isinstance(engine, index_engine.IndexEngine)
+    return engine.ordered(lambda practices: practices if practices.query.order_by else queryset)
 
 
 @pytest.mark.parametrize("query_string", SEARCHES)
@@ -66,7 +74,9 @@ def test_indexed_results_index_like_a_list(sample_practices):
 @pytest.mark.parametrize("query_string", ["sort=-updated", "q=cluster&sort=country"])
 def test_other_orders_are_left_to_the_database(sample_practices, query_string):
     filterset = searched(query_string)
-    assert indexed_results(filterset, filterset.queryset) is None
+    ordered = indexed_results(filterset, filterset.queryset)
+    assert not isinstance(ordered, IndexedResults)
+    assert list(ordered) == list(filterset.qs)
 
 
 def test_a_ranking_is_reused_until_the_data_changes(sample_practices):
@@ -93,14 +103,14 @@ def test_unpublishing_drops_a_practice_from_the_ranked_pages(sample_practices):
 
 
 def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
-    monkeypatch.setattr(indexed_search, "MAX_RANKINGS", 2)
+    monkeypatch.setattr(index_engine, "MAX_RANKINGS", 2)
     index, published = current_index(), Practice.objects.published()
     cluster = keyword_ranking(index, published, "cluster")
     keyword_ranking(index, published, "innovation")
     assert keyword_ranking(index, published, "cluster") is cluster  # now the most recent
     keyword_ranking(index, published, "skills")  # drops "innovation", the least recent
     assert keyword_ranking(index, published, "cluster") is cluster
-    assert [key[2] for key in indexed_search._rankings] == ["skills", "cluster"]
+    assert [key[2] for key in index_engine._rankings] == ["skills", "cluster"]
 
 
 def test_a_repeated_keyword_search_does_not_rank_again(

@@ -2,10 +2,10 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from practices.filters import search_practices
 from practices.models import Practice
-from practices.search import Clause, excerpt_html, fold, parse_websearch, websearch_text
+from practices.search.keywords import Clause, excerpt_html, fold, parse_websearch, websearch_text
 from tests.factories import make_practice
+from tests.searching import search_practices
 
 
 def test_fold_strips_case_and_accents_like_unaccent():

@@ -9,11 +9,11 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practices import sqlite_search
-from practices.filters import search_practices
 from practices.models import Practice, TerritorialValidity
-from practices.search import fold
+from practices.search import fulltext_sqlite
+from practices.search.keywords import Keywords, fold
 from tests.factories import make_practice
+from tests.searching import search_practices
 
 migration = importlib.import_module("practices.migrations.0006_sqlite_full_text")
 
@@ -87,16 +87,18 @@ NOTHING_SEARCHABLE = [
 
 
 def fts(query, queryset=None):
-    """Slugs of the practices ``sqlite_search.matching`` finds."""
+    """Slugs of the practices ``fulltext_sqlite.matching`` finds."""
     queryset = Practice.objects.all() if queryset is None else queryset
-    return set(sqlite_search.matching(queryset, query).values_list("slug", flat=True))
+    return set(
+        fulltext_sqlite.matching(queryset, Keywords.parse(query)).values_list("slug", flat=True)
+    )
 
 
 def ranked(query, queryset=None):
     queryset = Practice.objects.all() if queryset is None else queryset
-    matches = sqlite_search.matching(queryset, query)
+    matches = fulltext_sqlite.matching(queryset, Keywords.parse(query))
     return list(
-        sqlite_search.with_relevance(matches, query)
+        fulltext_sqlite.with_relevance(matches, Keywords.parse(query))
         .order_by(F("relevance").desc(), "title", "pk")
         .values_list("slug", flat=True)
     )
@@ -106,7 +108,7 @@ def ranked(query, queryset=None):
 def fresh_availability(monkeypatch):
     """An empty cache of ``available``, so a test that changes the schema leaves no answer
     behind for the next."""
-    monkeypatch.setattr(sqlite_search, "_fts_tables", {})
+    monkeypatch.setattr(fulltext_sqlite, "_fts_tables", {})
 
 
 class _SchemaEditor:
@@ -125,7 +127,7 @@ class _SchemaEditor:
 @needs_fts5
 @pytest.mark.django_db
 def test_the_fts5_index_is_there_on_sqlite(taxonomies, fresh_availability):
-    assert sqlite_search.available(connection)
+    assert fulltext_sqlite.available(connection)
 
 
 @needs_fts5
@@ -239,7 +241,9 @@ def test_relevance_composes_with_filters_and_pages(taxonomies):
     make_practice(slug="se-title", title="Hydrogen Sweden", country="SE")
     finnish = Practice.objects.filter(country="FI")
     assert ranked("hydrogen", finnish) == ["fi-title", "fi-description"]
-    page = sqlite_search.with_relevance(sqlite_search.matching(finnish, "hydrogen"), "hydrogen")
+    page = fulltext_sqlite.with_relevance(
+        fulltext_sqlite.matching(finnish, Keywords.parse("hydrogen")), Keywords.parse("hydrogen")
+    )
     page = page.order_by(F("relevance").desc(), "title", "pk")[1:2]
     assert [practice.slug for practice in page] == ["fi-description"]
     assert page[0].relevance > 0
@@ -252,7 +256,7 @@ def test_relevance_is_zero_without_anything_to_rank(taxonomies):
     make_practice(slug="textiles", title="Textile recycling")
 
     def relevance(query):
-        annotated = sqlite_search.with_relevance(Practice.objects.all(), query)
+        annotated = fulltext_sqlite.with_relevance(Practice.objects.all(), Keywords.parse(query))
         return dict(annotated.values_list("slug", "relevance"))
 
     scores = relevance("textile")
@@ -417,7 +421,7 @@ def test_fts5_finds_what_the_fallback_finds_where_stemming_does_not_matter(
     }
     published = Practice.objects.published()
     with monkeypatch.context() as patched:
-        patched.setattr(sqlite_search, "available", lambda connection: False)
+        patched.setattr(fulltext_sqlite, "available", lambda connection: False)
         fallback = {query: published.search(query) for query in queries}
         assert all("LIKE" in str(found.query) for found in fallback.values())
         fallback = {
@@ -431,7 +435,7 @@ def test_fts5_finds_what_the_fallback_finds_where_stemming_does_not_matter(
 @needs_fts5
 @pytest.mark.django_db
 def test_the_search_page_uses_fts5_on_sqlite(taxonomies):
-    """Fails until PracticeQuerySet.search and with_relevance call practices.sqlite_search."""
+    """Fails until PracticeQuerySet.search and with_relevance call practices.fulltext_sqlite."""
     make_practice(slug="in-description", title="Alpha", description="Hydrogen networking.")
     make_practice(slug="in-title", title="Zeta hydrogen networks", description="Words.")
     make_practice(
@@ -452,12 +456,12 @@ def test_the_search_page_uses_fts5_on_sqlite(taxonomies):
 def test_the_migration_can_be_reversed_and_refills_the_index(sample_practices, fresh_availability):
     editor = _SchemaEditor(connection)
     migration.drop_search_index(None, editor)
-    assert not sqlite_search.available(connection)
-    assert sqlite_search.FTS_TABLE not in connection.introspection.table_names()
+    assert not fulltext_sqlite.available(connection)
+    assert fulltext_sqlite.FTS_TABLE not in connection.introspection.table_names()
     make_practice(slug="while-away", title="Hydrogen valleys")  # no triggers now
-    sqlite_search._fts_tables.clear()
+    fulltext_sqlite._fts_tables.clear()
     migration.create_search_index(None, editor)
-    assert sqlite_search.available(connection)
+    assert fulltext_sqlite.available(connection)
     assert fts("afnor") == {"circular-economy-project-management-system"}
     assert fts("hydrogen") == {"while-away"}
     with connection.cursor() as cursor:
@@ -471,7 +475,7 @@ def test_without_its_triggers_the_index_is_not_used(taxonomies, fresh_availabili
     """A table remade by a later migration loses its triggers, and the index goes stale."""
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER practices_practice_fts_update")
-    assert not sqlite_search.available(connection)
+    assert not fulltext_sqlite.available(connection)
 
 
 @pytest.mark.django_db
@@ -483,7 +487,7 @@ def test_the_migration_does_nothing_on_other_databases():
     editor = SimpleNamespace(connection=postgresql, execute=refuse)
     migration.create_search_index(None, editor)
     migration.drop_search_index(None, editor)
-    assert not sqlite_search.available(postgresql)
+    assert not fulltext_sqlite.available(postgresql)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="simulates an SQLite without FTS5")
@@ -507,8 +511,8 @@ def test_the_migration_does_nothing_on_an_sqlite_without_fts5(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgresql_has_no_fts5_table():
-    assert sqlite_search.FTS_TABLE not in connection.introspection.table_names()
-    assert not sqlite_search.available(connection)
+    assert fulltext_sqlite.FTS_TABLE not in connection.introspection.table_names()
+    assert not fulltext_sqlite.available(connection)
 
 
 @needs_fts5
@@ -517,7 +521,7 @@ def test_scores_are_computed_once_per_search_not_once_per_practice(taxonomies):
     """Ranking 10,000 matches among 20,000 practices took 0.3 s, and 3.5 s when SQLite merged
     the scores' subquery into the per-practice lookup (a full-text query per practice); the
     plan then no longer names the subquery."""
-    ranking = sqlite_search.with_relevance(Practice.objects.all(), "hydrogen")
+    ranking = fulltext_sqlite.with_relevance(Practice.objects.all(), Keywords.parse("hydrogen"))
     sql, params = ranking.order_by(F("relevance").desc()).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)

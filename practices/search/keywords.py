@@ -1,12 +1,12 @@
-"""Keyword search: reading queries, folding text, excerpts.
+"""Keywords: reading a query once into a value, folding text, excerpts.
 
-On PostgreSQL a trigger-maintained ``search_vector`` (title above original title above
-description; English stemming; accents removed) answers ``websearch`` queries: quoted
-phrases, ``-word`` to exclude, ``or`` between alternatives. On SQLite the same syntax goes to
-FTS5 (``practices.sqlite_search``) where it is compiled in, else it is matched against
-``search_document``, a folded copy of the same text: correct, no stemming, slower at scale.
+The query syntax is PostgreSQL's ``websearch``: quoted phrases, ``-word`` to exclude, ``or``
+between alternatives. ``Keywords.parse`` reads it once (the FilterSet's form does, when it
+cleans ``q``), and every full-text engine (``fulltext_postgres``, ``fulltext_sqlite``,
+``fulltext_like``), the excerpts and "did you mean" read the parsed value.
 """
 
+import difflib
 import html
 import re
 import shlex
@@ -20,6 +20,7 @@ _LIGATURES = str.maketrans(
     {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d"}
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SUGGESTIBLE_WORD = re.compile(r"\w{3,}")
 HEADLINE_START, HEADLINE_STOP = "\x02", "\x03"
 EXCERPT_WORDS = 30
 
@@ -73,20 +74,59 @@ def parse_websearch(query: str) -> list[Clause]:
     return clauses
 
 
+@dataclass(frozen=True)
+class Keywords:
+    """A keyword query as typed (``text``) and as read (``clauses``). False when nothing in it
+    can be searched for, such as "-", "or" or punctuation."""
+
+    text: str
+    clauses: tuple[Clause, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Keywords":
+        return cls(text, tuple(parse_websearch(text)))
+
+    @classmethod
+    def of(cls, query: "str | Keywords") -> "Keywords":
+        """``query`` itself when already parsed, else parsed."""
+        return query if isinstance(query, Keywords) else cls.parse(query)
+
+    def __bool__(self):
+        return bool(self.clauses)
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def wanted_phrases(self) -> list[str]:
+        """The phrases a match may contain (those not excluded), in the order typed."""
+        return [
+            phrase
+            for clause in self.clauses
+            if not clause.excluded
+            for phrase in clause.alternatives
+        ]
+
+    @property
+    def websearch(self) -> str:
+        """The query written anew from its clauses (see ``websearch_text``)."""
+        parts = []
+        for clause in self.clauses:
+            alternatives = " or ".join(f'"{phrase}"' for phrase in clause.alternatives)
+            parts.append(f"-{alternatives}" if clause.excluded else alternatives)
+        return " ".join(parts)
+
+
 def websearch_text(query: str) -> str:
     """``query`` written anew from its clauses: quoted phrases, ``or`` and ``-`` only, folded.
 
     PostgreSQL's websearch_to_tsquery then reads what ``parse_websearch`` read, and never sees
     the runs of operators that make it fail ("tsquery stack too small" for 200 dashes).
     """
-    parts = []
-    for clause in parse_websearch(query):
-        alternatives = " or ".join(f'"{phrase}"' for phrase in clause.alternatives)
-        parts.append(f"-{alternatives}" if clause.excluded else alternatives)
-    return " ".join(parts)
+    return Keywords.parse(query).websearch
 
 
-def excerpt_html(description: str, query: str, headline: str | None = None) -> str:
+def excerpt_html(description: str, query: "str | Keywords", headline: str | None = None) -> str:
     """A short excerpt of ``description`` with the matched words in <mark>, safe to render.
 
     ``headline`` is PostgreSQL's ts_headline output (with control-character markers) when
@@ -97,12 +137,7 @@ def excerpt_html(description: str, query: str, headline: str | None = None) -> s
         return mark_safe(  # noqa: S308 - escaped above; only our own markers become tags
             escaped.replace(HEADLINE_START, "<mark>").replace(HEADLINE_STOP, "</mark>")
         )
-    terms = {
-        term
-        for clause in parse_websearch(query)
-        if not clause.excluded
-        for term in clause.alternatives
-    }
+    terms = set(Keywords.of(query).wanted_phrases)
     words = description.split()
     folded = [fold(word) for word in words]
     first = next((i for i, word in enumerate(folded) if any(t in word for t in terms)), 0)
@@ -115,3 +150,14 @@ def excerpt_html(description: str, query: str, headline: str | None = None) -> s
     prefix = "… " if start else ""
     suffix = " …" if start + EXCERPT_WORDS < len(words) else ""
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word escaped
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of ``text`` long enough to suggest (three letters or more)."""
+    return _SUGGESTIBLE_WORD.findall(fold(text))
+
+
+def best_match(term: str, words) -> str | None:
+    """The word of ``words`` closest to ``term``, if any is close."""
+    matches = difflib.get_close_matches(term, list(words), n=1, cutoff=0.75)
+    return matches[0] if matches else None

@@ -4,14 +4,14 @@ Migration 0006 creates ``practices_fts``: each practice's title, original title 
 description (rowid = practice id), kept current by triggers, tokenized by
 ``porter unicode61 remove_diacritics 2`` after the triggers fold the letters Unicode does not
 decompose. So "clusters" finds "cluster", and case, accents and ligatures do not matter,
-exactly as ``practices.search.fold`` folds them (queries are folded by ``fold`` itself).
+exactly as ``keywords.fold`` folds them (queries are folded by ``fold`` itself).
 
-Queries are read by ``parse_websearch``, like everywhere else: quoted phrases, ``-word`` to
+Queries arrive parsed (``Keywords``), like everywhere else: quoted phrases, ``-word`` to
 exclude, ``or`` between alternatives. Every word goes to FTS5 inside double quotes and the
 whole expression as an SQL parameter, so no user input is ever read as an FTS5 operator.
 
-``PracticeQuerySet`` calls ``available`` and, when it says yes, ``matching`` and
-``with_relevance``; otherwise it keeps its LIKE fallback over ``search_document``.
+``fulltext.engine_for`` asks ``available`` and, when it says yes, uses this engine; otherwise
+``fulltext_like``, whose "did you mean" this engine shares (FTS5 has no similarity search).
 """
 
 import re
@@ -21,7 +21,9 @@ from django.db.models import Case, Expression, F, FloatField, QuerySet, Value, W
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from practices.search import parse_websearch
+# FTS5 has no similarity search: "did you mean" is the fallback's, over words in Python.
+from practices.search.fulltext_like import closest_word, similar_tags  # noqa: F401
+from practices.search.keywords import Keywords
 
 FTS_TABLE = "practices_fts"
 # bm25 weight of a match in the title, the original title and the description. Ten to one
@@ -59,11 +61,11 @@ def available(connection: BaseDatabaseWrapper) -> bool:
     return _fts_tables[key]
 
 
-def matching(queryset: QuerySet, query: str) -> QuerySet:
-    """``queryset`` narrowed to the practices matching the websearch-style ``query``; a query
-    of exclusions only keeps everything else, and one with nothing searchable in it (such as
-    "-", "or" or punctuation) leaves ``queryset`` as it is."""
-    required, excluded = _expressions(query)
+def matching(queryset: QuerySet, keywords: Keywords) -> QuerySet:
+    """``queryset`` narrowed to the practices matching ``keywords``; a query of exclusions
+    only keeps everything else, and one with nothing searchable in it (such as "-", "or" or
+    punctuation) leaves ``queryset`` as it is."""
+    required, excluded = _expressions(keywords)
     if required:
         expression = " AND ".join(required)
         if excluded:
@@ -74,11 +76,11 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
-def with_relevance(queryset: QuerySet, query: str) -> QuerySet:
-    """``queryset`` with ``relevance``: a float, higher for better matches of ``query`` (bm25,
-    a title match weighing more than one in the original title, more than one in the
+def with_relevance(queryset: QuerySet, keywords: Keywords) -> QuerySet:
+    """``queryset`` with ``relevance``: a float, higher for better matches of ``keywords``
+    (bm25, a title match weighing more than one in the original title, more than one in the
     description), 0.0 for practices that do not match or when only exclusions were given."""
-    required, _ = _expressions(query)
+    required, _ = _expressions(keywords)
     if not required:
         return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
     expression = " AND ".join(required)
@@ -91,6 +93,10 @@ def with_relevance(queryset: QuerySet, query: str) -> QuerySet:
         output_field=FloatField(),
     )
     return queryset.annotate(relevance=in_title + Coalesce(_Bm25(expression, F("pk")), Value(0.0)))
+
+
+def with_headline(queryset: QuerySet, keywords: Keywords) -> QuerySet:
+    return queryset  # excerpts are found in Python (keywords.excerpt_html)
 
 
 class _Bm25(Expression):
@@ -135,12 +141,12 @@ def _matched_ids(expression: str) -> RawSQL:
     return RawSQL(_MATCHED_IDS, (expression,))  # noqa: S611 - the expression is a parameter
 
 
-def _expressions(query: str) -> tuple[list[str], list[str]]:
-    """FTS5 expressions for ``query``: the required clauses (each an OR of its alternatives)
-    and the excluded phrases. Phrases without a letter or digit are left out, as PostgreSQL
-    leaves out words without lexemes."""
+def _expressions(keywords: Keywords) -> tuple[list[str], list[str]]:
+    """FTS5 expressions for ``keywords``: the required clauses (each an OR of its
+    alternatives) and the excluded phrases. Phrases without a letter or digit are left out, as
+    PostgreSQL leaves out words without lexemes."""
     required, excluded = [], []
-    for clause in parse_websearch(query):
+    for clause in keywords.clauses:
         # Repeats are dropped (dict keys keep the order): "a a a ..." means "a", and FTS5 and
         # bm25 would otherwise do the work once per repeat.
         phrases = list(dict.fromkeys(filter(None, map(_fts5_phrase, clause.alternatives))))
@@ -157,6 +163,6 @@ def _expressions(query: str) -> tuple[list[str], list[str]]:
 
 def _fts5_phrase(phrase: str) -> str:
     """The FTS5 phrase for a folded ``phrase``: each word an FTS5 string (quotes doubled,
-    though parse_websearch leaves none), joined by ``+``; "" when nothing is left."""
+    though parsing leaves none), joined by ``+``; "" when nothing is left."""
     words = _TOKEN.findall(phrase)
     return " + ".join('"' + word.replace('"', '""') + '"' for word in words)

@@ -1,10 +1,11 @@
 import pytest
 from django.http import QueryDict
 
-from practices.facet_index import current_index
-from practices.facets import facet_counts
-from practices.filters import search_practices
 from practices.models import Practice, Region, ThematicPriority, Typology
+from practices.search.index import current_index
+from practices.search.index_engine import IndexEngine
+from practices.search.selector import search
+from practices.search.sql_engine import SqlEngine
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +22,13 @@ SEARCHES = [
 
 
 def counted(query_string, *, indexed):
-    filterset = search_practices(QueryDict(query_string))
-    assert filterset.is_valid()
-    filterset.over_published = indexed
-    return {f.param: [(o.slug, o.count) for o in f.options] for f in facet_counts(filterset)}
+    if indexed:
+        result = search(QueryDict(query_string))
+        assert isinstance(result.engine, IndexEngine)
+    else:  # the same practices, given as a queryset: counted in SQL
+        result = search(QueryDict(query_string), queryset=Practice.objects.published())
+        assert isinstance(result.engine, SqlEngine)
+    return {f.param: [(o.slug, o.count) for o in f.options] for f in result.facets}
 
 
 @pytest.mark.parametrize("query_string", SEARCHES)

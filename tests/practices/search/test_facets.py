@@ -1,8 +1,9 @@
 import pytest
 from django.http import QueryDict
 
-from practices.facets import FACETS, facet_counts
-from practices.filters import search_practices
+from practices.search.registry import FACETS
+from practices.search.selector import search
+from tests.searching import search_practices
 
 pytestmark = pytest.mark.django_db
 
@@ -10,9 +11,9 @@ SINGLE_VALUED = {"territorial_validity", "typology", "country"}
 
 
 def facets_for(query_string):
-    filterset = search_practices(QueryDict(query_string))
-    assert filterset.is_valid()
-    return {facet.param: facet for facet in facet_counts(filterset)}
+    result = search(QueryDict(query_string))
+    assert not result.errors
+    return {facet.param: facet for facet in result.facets}
 
 
 def count_by_clicking(query_string, param, slug):

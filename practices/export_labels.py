@@ -1,0 +1,111 @@
+"""What both CSV writers (``exports`` in Python, ``exports_postgresql`` in SQL) need: the names
+of everything a practice's row refers to, and plain-SQL reads by id.
+
+Which columns hold what comes from the registry: a facet stored as tags (``registry.TAGS``)
+or as a foreign key of the practice (``registry.CHOICE``) is written generically; the
+country, the region and its typology are columns of the practice itself.
+"""
+
+import datetime
+
+from django.db import connections
+from django.utils import timezone
+from django_countries import countries
+
+from practices.csv_format import LIST_SEPARATOR
+from practices.models import Practice, Region
+from practices.search.registry import CHOICE, TAGS, of_kind
+
+EXPORT_BATCH_SIZE = 2000
+# The practice's own columns that the writers read (the facets' foreign keys come after).
+PRACTICE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "original_title",
+    "description",
+    "country",
+    "region",
+    "link",
+    "updated_at",
+)
+
+
+class Labels:
+    """Names of everything a row refers to, loaded once per export."""
+
+    def __init__(self, database):
+        self.database = database
+        self.tag_facets = of_kind(TAGS)
+        self.choice_facets = of_kind(CHOICE)
+        self.country_names = dict(countries)
+        # param -> {id: name}, for the facets held in a foreign key of the practice
+        self.choices = {
+            spec.param: dict(spec.model.objects.using(database).values_list("pk", "name"))
+            for spec in self.choice_facets
+        }
+        self.regions = {
+            region.pk: (region.code, region.name, region.typology.name)
+            for region in Region.objects.using(database).select_related("typology")
+        }
+        # param -> {id: (position in the taxonomy's own order, label)}
+        self.tags = {}
+        for spec in self.tag_facets:
+            ordered = spec.model.objects.using(database).all()
+            self.tags[spec.param] = {
+                tag.pk: (position, tag.slug if spec.csv_by_slug else tag.name)
+                for position, tag in enumerate(ordered)
+            }
+
+    def tags_of(self, practice_ids):
+        """For each tag facet, the joined labels of each practice: {param: {id: "a; b"}}."""
+        joined = {}
+        for spec in self.tag_facets:
+            relation = spec.field
+            grouped = {}
+            links = rows_where_in(
+                self.database,
+                relation.m2m_db_table(),
+                [relation.m2m_column_name(), relation.m2m_reverse_name()],
+                relation.m2m_column_name(),
+                practice_ids,
+            )
+            for practice_id, tag_id in links:
+                grouped.setdefault(practice_id, []).append(self.tags[spec.param][tag_id])
+            joined[spec.param] = {
+                practice_id: LIST_SEPARATOR.join(label for _, label in sorted(labels))
+                for practice_id, labels in grouped.items()
+            }
+        return joined
+
+
+def practice_columns() -> list[str]:
+    """The database columns the writers read of each practice: ``PRACTICE_FIELDS``, then the
+    foreign key of each ``CHOICE`` facet."""
+    names = [*PRACTICE_FIELDS, *(spec.path for spec in of_kind(CHOICE))]
+    return [Practice._meta.get_field(name).column for name in names]
+
+
+def rows_where_in(database, table, columns, key, values):
+    """``SELECT columns FROM table WHERE key IN values`` in plain SQL: for batches of 2,000 ids
+    the ORM's per-value preparation, and on PostgreSQL the parsing of a long IN list, cost
+    more than the query. Table and column names come from the models and are quoted."""
+    connection = connections[database]
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        membership, parameters = "= ANY(%s)", [list(values)]
+    else:
+        membership, parameters = f"IN ({', '.join(['%s'] * len(values))})", list(values)
+    selected = ", ".join(map(quote, columns))
+    sql = f"SELECT {selected} FROM {quote(table)} WHERE {quote(key)} {membership}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+
+
+def utc_date(moment) -> str:
+    if isinstance(moment, str):  # SQLite hands raw SQL results back as text
+        moment = datetime.datetime.fromisoformat(moment)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC).date().isoformat()

@@ -1,0 +1,93 @@
+"""Facets as a page shows them: beside every option of every filter, how many results
+choosing it would give, whether it is chosen, and the query string that toggles it (the URL is
+the whole state, as in Datasette). The numbers come from the engine of the search."""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from practices.search.registry import FACETS, PARAMS
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    slug: str
+    name: str
+    count: int
+    selected: bool
+    toggle_query: str  # the query string that adds or removes this option, page reset
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+    long: bool = False  # many options: shown folded until something in it is chosen
+
+    @property
+    def selected(self):
+        return [option for option in self.options if option.selected]
+
+
+def facet_list(engine, params: QueryDict) -> list[Facet]:
+    """Every facet of a valid search, each option with its count (from ``engine``) and
+    toggle link, in the registry's order."""
+    facets = []
+    for spec in FACETS:
+        counts = engine.counts[spec.param]
+        chosen = set(params.getlist(spec.param))
+        facet = Facet(spec.param, spec.label, long=spec.long)
+        known = set()
+        for key, slug, name in _choices(spec, engine):
+            known.add(slug)
+            facet.options.append(
+                FacetOption(
+                    slug,
+                    name,
+                    counts.get(key, 0),
+                    slug in chosen,
+                    _toggle(params, spec.param, slug),
+                )
+            )
+        for slug in sorted(chosen - known):  # a valid value no published practice carries yet
+            name = spec.option_name(slug) if spec.model is None else slug
+            facet.options.append(
+                FacetOption(slug, name, 0, True, _toggle(params, spec.param, slug))
+            )
+        facets.append(facet)
+    return facets
+
+
+def _choices(spec, engine) -> list[tuple]:
+    """(key the engine counts by, slug in URLs, name) of each option, in the facet's order."""
+    if spec.model is not None:
+        choices = [
+            (value.pk, value.slug, spec.option_name(value)) for value in spec.model.objects.all()
+        ]
+    else:
+        choices = [(code, code, spec.option_name(code)) for code in engine.present_values(spec)]
+    if spec.options_by_name:
+        choices.sort(key=lambda choice: choice[2])
+    return choices
+
+
+def search_params(data) -> QueryDict:
+    """The search parameters of a request, without paging, empty values or repeats."""
+    params = QueryDict(mutable=True)
+    for key in ["q", "sort", *PARAMS]:
+        values = (
+            [value for value in data.getlist(key) if value != ""]
+            if hasattr(data, "getlist")
+            else []
+        )
+        if values:
+            params.setlist(key, list(dict.fromkeys(values)))
+    return params
+
+
+def _toggle(params: QueryDict, param: str, slug: str) -> str:
+    toggled = params.copy()
+    values = toggled.getlist(param)
+    toggled.setlist(param, [v for v in values if v != slug] if slug in values else [*values, slug])
+    return toggled.urlencode()

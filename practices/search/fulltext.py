@@ -1,0 +1,27 @@
+"""The full-text engine of a database, chosen in one place.
+
+Each engine is a module with the same four verbs, all taking parsed ``Keywords``:
+
+- ``matching(queryset, keywords)``: the practices that match;
+- ``with_relevance(queryset, keywords)``: annotated with ``relevance``, higher is better;
+- ``with_headline(queryset, keywords)``: annotated with ``headline`` where the database writes
+  excerpts itself (PostgreSQL), else unchanged;
+- ``closest_word(term, published)`` and ``similar_tags(taxonomy, terms)``: "did you mean".
+"""
+
+from types import ModuleType
+
+from django.db import connections
+
+from practices.search import fulltext_like, fulltext_postgres, fulltext_sqlite
+
+
+def engine_for(using: str) -> ModuleType:
+    """PostgreSQL's full text, SQLite's FTS5 where migration 0006 could create it, else the
+    substring fallback. ``fulltext_sqlite.available`` asks SQLite once per connection."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        return fulltext_postgres
+    if fulltext_sqlite.available(connection):
+        return fulltext_sqlite
+    return fulltext_like

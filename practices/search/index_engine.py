@@ -1,0 +1,208 @@
+"""The search engine on the in-memory facet index: results as a bitset, facet counts by bit
+operations, and pages in title or relevance order by walking the index.
+
+Keywords are the expensive part of a search: a common word matches half of 100,000
+practices, and the database must rank every match to know the first ten. That order is the
+same for every combination of filters and every page, so it is computed once per query and
+data version (``keyword_ranking``), kept as positions in the index, and reused: filters and
+counts are then bit operations, and a page is a short walk along the ranking.
+
+``sql_engine.SqlEngine`` answers the same questions in SQL; ``selector.search`` picks one.
+"""
+
+import hashlib
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.cache import cache
+
+from practices.filters import Criteria
+from practices.search.index import FacetIndex
+from practices.search.keywords import Keywords
+from practices.search.registry import FACETS
+
+MAX_RANKINGS = 32  # per process; one ranking of 50,000 matches takes about 200 kB
+CACHED_SEARCH_SECONDS = 3600  # entries of an older data version are never read again
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The published practices matching a keyword query, best first."""
+
+    positions: array  # positions in the facet index
+    bits: int  # the same positions as a bitset
+
+
+class IndexEngine:
+    """A valid search over every published practice, evaluated on ``index``. ``filterset``
+    gives the SQL results for orders the index does not keep (recently updated, country)."""
+
+    def __init__(self, index: FacetIndex, criteria: Criteria, filterset):
+        self.index = index
+        self.criteria = criteria
+        self.filterset = filterset
+        self.published = filterset.queryset
+        self.ranking = (
+            keyword_ranking(index, self.published, criteria.keywords) if criteria.keywords else None
+        )
+        self.results = self._combine()
+
+    @property
+    def count(self) -> int:
+        return self.results.bit_count()
+
+    def _combine(self, leave_out: str | None = None) -> int:
+        bits = self.index.everything if self.ranking is None else self.ranking.bits
+        for spec in FACETS:
+            keys = self.criteria.selected[spec.param]
+            if not keys or spec.param == leave_out:
+                continue
+            values = self.index.bits[spec.param]
+            if spec.multi_valued:
+                for key in keys:
+                    bits &= values.get(key, 0)
+            else:
+                either = 0
+                for key in keys:
+                    either |= values.get(key, 0)
+                bits &= either
+        return bits
+
+    @cached_property
+    def counts(self) -> dict[str, dict]:
+        """For each facet, {value key: the number of results choosing it would give}."""
+        counts = {}
+        for spec in FACETS:
+            # A single-valued facet's own selection is left out of its counts (any value
+            # matches, so choosing Finland must not turn Denmark's count to zero).
+            own_left_out = not spec.multi_valued and self.criteria.selected[spec.param]
+            within = self._combine(leave_out=spec.param) if own_left_out else self.results
+            counts[spec.param] = {
+                key: (within & bits).bit_count()
+                for key, bits in self.index.bits[spec.param].items()
+            }
+        return counts
+
+    def present_values(self, spec) -> list:
+        """The values of a facet without a taxonomy (country) that published practices hold."""
+        return list(self.index.bits[spec.param])
+
+    def ordered(self, prepare: Callable) -> Sequence:
+        """The results in display order, each practice fetched from ``prepare(published)``."""
+        if not self.criteria.in_index_order:
+            return prepare(self.filterset.qs)
+        by_relevance = not self.criteria.sort and self.ranking is not None
+        return IndexedResults(self, prepare(self.published), by_relevance=by_relevance)
+
+    def remember(self, purpose: str, search: str, build: Callable):
+        """``build()``, kept in the cache for this search: the index's data version is part of
+        the key, so any write makes the entry unreachable."""
+        digest = hashlib.sha256(search.encode()).hexdigest()
+        key = f"{purpose}:{self.published.db}:{self.index.version}:{digest}"
+        return cache.get_or_set(key, build, timeout=CACHED_SEARCH_SECONDS)
+
+
+_lock = threading.Lock()
+_rankings: OrderedDict = OrderedDict()
+
+
+def keyword_ranking(index: FacetIndex, published, keywords: Keywords | str) -> Ranking:
+    """The practices of ``published`` matching ``keywords`` in relevance order, from the cache
+    when this query was ranked on the same data version (in this process)."""
+    keywords = Keywords.of(keywords)
+    key = (published.db, index.version, keywords.text)
+    with _lock:
+        ranking = _rankings.get(key)
+        if ranking is not None:
+            _rankings.move_to_end(key)
+            return ranking
+    ids = published.search(keywords).by_relevance(keywords).values_list("pk", flat=True)
+    lookup = index.positions.get
+    # A practice published after the index was built is skipped: its write moved the data
+    # version, so the next request rebuilds the index and ranks again.
+    positions = array("I", [p for p in map(lookup, ids) if p is not None])
+    bitmap = bytearray((len(index.ids) + 7) // 8)
+    for position in positions:
+        bitmap[position >> 3] |= 1 << (position & 7)
+    ranking = Ranking(positions, int.from_bytes(bitmap, "little"))
+    with _lock:
+        _rankings[key] = ranking
+        while len(_rankings) > MAX_RANKINGS:
+            _rankings.popitem(last=False)
+    return ranking
+
+
+def forget_rankings():
+    """Drop every ranking kept by this process."""
+    with _lock:
+        _rankings.clear()
+
+
+class IndexedResults(Sequence):
+    """The results of a search in display order, for a Paginator: the ids of a page are found
+    on the index (along the keyword ranking, or in index order, which is title order), and only
+    that page's practices are fetched, from ``queryset``."""
+
+    def __init__(self, engine: IndexEngine, queryset, *, by_relevance: bool):
+        self.engine = engine
+        self.queryset = queryset
+        self.by_relevance = by_relevance
+        self._count = engine.count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            position = key + self._count if key < 0 else key
+            found = self[position : position + 1] if position >= 0 else []
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        start, stop, _ = key.indices(self._count)
+        if stop <= start:
+            return []
+        if self.by_relevance:
+            ids = self._ranked_ids(start, stop)
+        else:
+            ids = self._ids_in_index_order(start, stop)
+        practices = {practice.pk: practice for practice in self.queryset.filter(pk__in=ids)}
+        return [practices[pk] for pk in ids if pk in practices]
+
+    def _ranked_ids(self, start, stop):
+        index, ranking = self.engine.index, self.engine.ranking
+        if self.engine.results == ranking.bits:  # keywords only: every ranked practice
+            return [index.ids[position] for position in ranking.positions[start:stop]]
+        results = index.bytes_of(self.engine.results)
+        ids, seen = [], 0
+        for position in ranking.positions:
+            if results[position >> 3] >> (position & 7) & 1:
+                if seen >= start:
+                    ids.append(index.ids[position])
+                    if len(ids) == stop - start:
+                        break
+                seen += 1
+        return ids
+
+    def _ids_in_index_order(self, start, stop):
+        index = self.engine.index
+        results = index.bytes_of(self.engine.results)
+        ids, seen = [], 0
+        for byte_number, byte in enumerate(results):
+            if not byte:
+                continue
+            if seen + byte.bit_count() <= start:  # a whole byte of results before the page
+                seen += byte.bit_count()
+                continue
+            for bit in range(8):
+                if byte >> bit & 1:
+                    if seen >= start:
+                        ids.append(index.ids[byte_number * 8 + bit])
+                        if len(ids) == stop - start:
+                            return ids
+                    seen += 1
+        return ids

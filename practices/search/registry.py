@@ -1,0 +1,130 @@
+"""Every facet of the search, declared once.
+
+A facet is something a practice can be filtered by and counted on: its URL parameter, where
+it lives on ``Practice``, its label, its CSV column, and how its options are listed. The
+FilterSet, the facet counts (in SQL and in the in-memory index), the CSV export and import,
+the synthetic generator and "did you mean" all read this list; adding a taxonomy is a model,
+a migration and one entry here.
+
+The search rule follows from ``multi_valued``: a practice may carry several values of a
+multi-valued facet (tags), and every selected value is then required (AND); a single-valued
+facet holds one value per practice, and any selected value matches (OR).
+
+This module imports only the models; everything that reads it lives below it.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import models
+
+from practices.models import (
+    Practice,
+    Recommendation,
+    StrategicChallenge,
+    SupportType,
+    TerritorialValidity,
+    ThematicPriority,
+    Typology,
+)
+
+# How a facet's values are stored, which decides how the export, the import and the generator
+# write and read them.
+TAGS = "tags"  # a many-to-many relation of Practice
+CHOICE = "choice"  # a foreign key of Practice
+FIELD = "field"  # a plain field of Practice with choices (country)
+THROUGH = "through"  # a taxonomy reached through another relation (a region's typology)
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    param: str  # the URL parameter, also the key of the API's facets
+    path: str  # from Practice, as the ORM spells it: "challenges", "region__typology"
+    label: str
+    csv_column: str
+    model: type[models.Model] | None = None  # the taxonomy; None for a field with choices
+    multi_valued: bool = False
+    long: bool = False  # many options: the page shows them folded until one is chosen
+    csv_by_slug: bool = False  # the CSV cell holds slugs, not names
+    options_by_name: bool = False  # options sorted by name, else in the taxonomy's order
+
+    @cached_property
+    def kind(self) -> str:
+        if "__" in self.path:
+            return THROUGH
+        field = Practice._meta.get_field(self.path)
+        if field.many_to_many:
+            return TAGS
+        if field.many_to_one:
+            return CHOICE
+        return FIELD
+
+    @property
+    def field(self):
+        """The field of Practice this facet is stored in (the first step of ``path``)."""
+        return Practice._meta.get_field(self.path.split("__")[0])
+
+    def option_name(self, value) -> str:
+        """How an option reads in a list: its ``facet_label`` (a recommendation's number and
+        name, say) or, for a field with choices, the choice's name."""
+        if self.model is None:
+            return self._choice_names.get(value, value)
+        return value.facet_label
+
+    @cached_property
+    def _choice_names(self) -> dict:
+        return {value: str(name) for value, name in self.field.choices}
+
+
+FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec(
+        "territorial_validity",
+        "territorial_validity",
+        "Territorial validity",
+        "territorial_validity",
+        TerritorialValidity,
+    ),
+    FacetSpec(
+        "challenge",
+        "challenges",
+        "Strategic challenges",
+        "strategic_challenges",
+        StrategicChallenge,
+        multi_valued=True,
+    ),
+    FacetSpec(
+        "priority",
+        "priorities",
+        "Thematic priority",
+        "thematic_priorities",
+        ThematicPriority,
+        multi_valued=True,
+    ),
+    FacetSpec(
+        "support",
+        "support_types",
+        "Type of cluster support",
+        "cluster_support",
+        SupportType,
+        multi_valued=True,
+    ),
+    FacetSpec(
+        "recommendation",
+        "recommendations",
+        "Expert-group recommendation",
+        "recommendations",
+        Recommendation,
+        multi_valued=True,
+        long=True,
+        csv_by_slug=True,
+    ),
+    FacetSpec("typology", "region__typology", "Region typology", "typology", Typology),
+    FacetSpec("country", "country", "Country", "country", long=True, options_by_name=True),
+)
+PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACETS)
+BY_PARAM: dict[str, FacetSpec] = {spec.param: spec for spec in FACETS}
+
+
+def of_kind(kind: str) -> list[FacetSpec]:
+    """The facets stored in one way (``TAGS``, ``CHOICE``, ...), in the registry's order."""
+    return [spec for spec in FACETS if spec.kind == kind]

@@ -1,0 +1,136 @@
+"""The one way from request parameters to results: ``search(params, page=..., page_size=...)``.
+
+It validates the parameters through ``PracticeFilter``, picks the engine once (the in-memory
+index for searches over every published practice, SQL otherwise) and returns one value,
+``SearchResult``, that the search page, the API and the CSV export read.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
+
+from practices.filters import PracticeFilter
+from practices.models import Practice
+from practices.search.facets import Facet, facet_list, search_params
+from practices.search.index import current_index, data_version
+from practices.search.index_engine import IndexEngine
+from practices.search.keywords import Keywords
+from practices.search.sql_engine import SqlEngine
+
+MAX_PAGE_SIZE = 100
+PAGING_LABELS = {"page": "Page", "page_size": "Page size"}
+
+
+@dataclass
+class SearchResult:
+    filterset: PracticeFilter
+    params: QueryDict  # the search's own parameters (no paging, no empty values, no repeats)
+    over_published: bool  # searching every published practice, as the public does
+    errors: dict[str, list[str]] = field(default_factory=dict)  # parameter -> messages
+    status: int = 200  # 400 for a parameter that makes no sense, 404 for a page past the end
+    page: Page | None = None  # when a page was asked for
+
+    @cached_property
+    def engine(self) -> IndexEngine | SqlEngine:
+        """The in-memory index for a search over every published practice of a database that
+        keeps a data version; SQL otherwise. Chosen here and nowhere else."""
+        criteria = self.filterset.criteria()
+        database = self.filterset.queryset.db
+        version = data_version(database) if self.over_published else None
+        if version is None:
+            return SqlEngine(criteria, self.filterset, self.params)
+        return IndexEngine(current_index(database, version), criteria, self.filterset)
+
+    @property
+    def keywords(self) -> Keywords:
+        return self.filterset.keywords
+
+    @property
+    def count(self) -> int:
+        return self.engine.count
+
+    @cached_property
+    def facets(self) -> list[Facet]:
+        return facet_list(self.engine, self.params)
+
+    @property
+    def practices(self):
+        """Every result in display order, as a queryset (for exports)."""
+        return self.filterset.qs
+
+    @property
+    def problems(self) -> list[str]:
+        """Each error as a sentence that names the parameter, for people."""
+        labels = {name: item.label for name, item in self.filterset.filters.items()}
+        labels.update(PAGING_LABELS)
+        return [
+            f"{labels.get(name, name)} ({name}): {message}"
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+    def cached(self, purpose: str, build: Callable):
+        """``build()``, kept for this search while the data does not change, where the engine
+        can tell when it does."""
+        return self.engine.remember(purpose, self.params.urlencode(), build)
+
+
+def search(
+    params,
+    *,
+    page: str | int | None = 1,
+    page_size: str | int = 10,
+    prepare: Callable = lambda practices, keywords: practices,
+    queryset=None,
+) -> SearchResult:
+    """Search published practices (or ``queryset``) by URL parameters.
+
+    Unless ``page`` is None, the result holds that page of ``page_size`` practices, each fetched from
+    ``prepare(queryset, keywords)`` (``for_listing``, ``with_tags``, ...). Problems (a value
+    that is not one of a filter's, a page that is not a whole number from 1, a page size
+    outside 1 to 100) come back in ``errors`` with status 400, and a page past the last one
+    with status 404.
+    """
+    over_published = queryset is None
+    filterset = PracticeFilter(
+        params, queryset=Practice.objects.published() if over_published else queryset
+    )
+    result = SearchResult(filterset, search_params(params), over_published)
+    if not filterset.is_valid():
+        result.errors = {name: list(errors) for name, errors in filterset.errors.items()}
+        result.status = 400
+        return result
+    page_size = _whole_number(page_size, "page_size", result, most=MAX_PAGE_SIZE)
+    number = _whole_number(page, "page", result) if page is not None else None
+    if result.errors or number is None:
+        return result
+    fetched = result.engine.ordered(lambda practices: prepare(practices, result.keywords))
+    paginator = Paginator(fetched, page_size)
+    paginator.count = result.engine.count  # the engine knows it: no COUNT query
+    if number > paginator.num_pages:
+        pages = paginator.num_pages
+        result.errors["page"] = [
+            f"There is no page {str(page)[:20]} of these results: "
+            f"they fill {pages} page{'s' if pages != 1 else ''}."
+        ]
+        result.status = 404
+        return result
+    result.page = paginator.page(number)
+    return result
+
+
+def _whole_number(raw, name, result, *, most=None):
+    text = str(raw).strip()
+    if (
+        not (text.isascii() and text.isdigit())
+        or int(text) < 1
+        or (most is not None and int(text) > most)
+    ):
+        bounds = f"from 1 to {most}" if most is not None else "from 1"
+        result.errors[name] = [f"A whole number {bounds}, such as {name}=2."]
+        result.status = 400
+        return None
+    return int(text)

@@ -1,0 +1,68 @@
+"""The search engine in SQL: what ``index_engine.IndexEngine`` answers from bitsets, asked of
+the database. It serves searches over something other than every published practice, and
+databases without a data version.
+
+Facet counts are one aggregate query per facet, never one per option or per row. For a
+multi-valued facet the count of an option is the number of current results that carry it;
+for a single-valued facet the facet's own selection is left out (see ``registry``).
+"""
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+from django.db.models import Count
+from django.http import QueryDict
+
+from practices.filters import Criteria, PracticeFilter
+from practices.search.registry import FACETS
+
+
+class SqlEngine:
+    def __init__(self, criteria: Criteria, filterset: PracticeFilter, params: QueryDict):
+        self.criteria = criteria
+        self.filterset = filterset
+        self.params = params
+
+    @cached_property
+    def count(self) -> int:
+        return self.filterset.qs.count()
+
+    @cached_property
+    def counts(self) -> dict[str, dict]:
+        """For each facet, {value key: the number of results choosing it would give}."""
+        return {
+            spec.param: self._tag_counts(spec) if spec.multi_valued else self._counts_of(spec)
+            for spec in FACETS
+        }
+
+    def _tag_counts(self, spec) -> dict:
+        relation = spec.field
+        links = relation.remote_field.through
+        rows = (
+            links.objects.filter(practice__in=self.filterset.qs.order_by().values("pk"))
+            .values_list(relation.m2m_reverse_field_name())
+            .annotate(count=Count("practice"))
+            .order_by()
+        )
+        return dict(rows)
+
+    def _counts_of(self, spec) -> dict:
+        if not self.criteria.selected[spec.param]:
+            others = self.filterset.qs
+        else:
+            without_own = self.params.copy()
+            without_own.pop(spec.param)
+            others = PracticeFilter(without_own, queryset=self.filterset.queryset).qs
+        rows = others.order_by().values_list(spec.path).annotate(count=Count("pk"))
+        return {key: count for key, count in rows if key is not None}
+
+    def present_values(self, spec) -> list:
+        """The values of a facet without a taxonomy (country) that the searched practices
+        hold."""
+        return list(self.filterset.queryset.order_by().values_list(spec.path, flat=True).distinct())
+
+    def ordered(self, prepare: Callable) -> Sequence:
+        return prepare(self.filterset.qs)
+
+    def remember(self, purpose: str, search: str, build: Callable):
+        return build()  # nothing tells when data searched this way changes
