@@ -5,12 +5,11 @@ The search page, the CSV export and the JSON API all go through ``PracticeFilter
 are made from ``search.registry.FACETS``.
 """
 
-from dataclasses import dataclass
-
 import django_filters
 from django import forms
 
 from practices.models import Practice
+from practices.search.criteria import Criteria
 from practices.search.keywords import Keywords
 from practices.search.registry import FACETS
 
@@ -21,21 +20,6 @@ SORT_CHOICES = [
     ("-updated", "Recently updated"),
     ("country", "Country"),
 ]
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """A valid search as values: what the engines evaluate."""
-
-    keywords: Keywords
-    selected: dict  # facet parameter -> the keys chosen (taxonomy ids, country codes)
-    sort: str
-
-    @property
-    def in_index_order(self) -> bool:
-        """Sorted by relevance (or title, without keywords) or by title: orders the facet
-        index keeps."""
-        return self.sort in ("", "title")
 
 
 class KeywordsField(forms.CharField):
@@ -124,7 +108,8 @@ class PracticeFilter(django_filters.FilterSet):
     @property
     def keywords(self) -> Keywords:
         """The cleaned keywords of a valid search."""
-        return self.form.cleaned_data.get("q") or Keywords.parse("")
+        keywords = getattr(self.form, "cleaned_data", {}).get("q")
+        return Keywords.parse("") if keywords is None else keywords
 
     def criteria(self) -> Criteria:
         """The cleaned search of a valid FilterSet as values."""
@@ -139,9 +124,8 @@ class PracticeFilter(django_filters.FilterSet):
 
     def order(self, queryset):
         """Relevance when keywords are given, otherwise title, unless ``sort`` says otherwise."""
-        data = getattr(self.form, "cleaned_data", {})
-        sort = data.get("sort") or ""
-        keywords = data.get("q") or Keywords.parse("")
+        sort = getattr(self.form, "cleaned_data", {}).get("sort") or ""
+        keywords = self.keywords
         if sort == "-updated":
             return queryset.order_by("-updated_at", "title", "pk")
         if sort == "country":

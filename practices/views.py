@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from practices.exports import csv_chunks, export_filename
 from practices.models import Practice
+from practices.querysets import PracticeQuerySet
 from practices.search.keywords import excerpt_html
 from practices.search.selector import search
 from practices.suggestions import did_you_mean
@@ -18,7 +19,13 @@ PAGE_SIZE = 10
 def practice_list(request):
     """The search page: filters with facet counts, removable chips, ten results a page."""
     page = request.GET.get("page") or 1
-    result = search(request.GET, page=page, page_size=PAGE_SIZE, prepare=_listed)
+    result = search(
+        request.GET,
+        page=page,
+        page_size=PAGE_SIZE,
+        fetch=PracticeQuerySet.for_listing,
+        headlines=True,
+    )
     context = {"params": result.params, "query_string": result.params.urlencode()}
     if result.errors:
         context["problems"] = result.problems
@@ -78,11 +85,6 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-def _listed(practices, keywords):
-    """What a result card shows of each practice, with the database's excerpt if it writes one."""
-    return practices.for_listing().with_headline(keywords)
 
 
 def _page_numbers(page):

@@ -17,6 +17,7 @@ from practices.api.pagination import FACET_OPTION_SCHEMA, PracticePagination
 from practices.api.serializers import PracticeSerializer
 from practices.filters import PracticeFilter
 from practices.models import Practice
+from practices.querysets import PracticeQuerySet
 from practices.search.selector import search
 
 BAD_REQUEST = OpenApiResponse(
@@ -74,7 +75,7 @@ class PracticeList(generics.ListAPIView):
             request.query_params,
             page=request.query_params.get("page") or 1,
             page_size=request.query_params.get("page_size") or self.paginator.page_size,
-            prepare=lambda practices, keywords: practices.with_tags(),
+            fetch=PracticeQuerySet.with_tags,
         )
         if result.status == 404:
             raise NotFound(result.errors)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
-from practices.search.registry import FACETS, PARAMS
+from practices.search.registry import FACETS
 
 
 @dataclass(frozen=True)
@@ -70,20 +70,6 @@ def _choices(spec, engine) -> list[tuple]:
     if spec.options_by_name:
         choices.sort(key=lambda choice: choice[2])
     return choices
-
-
-def search_params(data) -> QueryDict:
-    """The search parameters of a request, without paging, empty values or repeats."""
-    params = QueryDict(mutable=True)
-    for key in ["q", "sort", *PARAMS]:
-        values = (
-            [value for value in data.getlist(key) if value != ""]
-            if hasattr(data, "getlist")
-            else []
-        )
-        if values:
-            params.setlist(key, list(dict.fromkeys(values)))
-    return params
 
 
 def _toggle(params: QueryDict, param: str, slug: str) -> str:

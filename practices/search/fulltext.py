@@ -15,11 +15,22 @@ from django.db import connections
 
 from practices.search import fulltext_like, fulltext_postgres, fulltext_sqlite
 
+# (alias, database name) -> engine. Deployments migrate before they serve, so the answer holds
+# for the life of the process.
+_engines: dict[tuple[str, str], ModuleType] = {}
+
 
 def engine_for(using: str) -> ModuleType:
     """PostgreSQL's full text, SQLite's FTS5 where migration 0006 could create it, else the
-    substring fallback. ``fulltext_sqlite.available`` asks SQLite once per connection."""
+    substring fallback; chosen once per database."""
     connection = connections[using]
+    key = (using, str(connection.settings_dict["NAME"]))
+    if key not in _engines:
+        _engines[key] = _choose(connection)
+    return _engines[key]
+
+
+def _choose(connection) -> ModuleType:
     if connection.vendor == "postgresql":
         return fulltext_postgres
     if fulltext_sqlite.available(connection):

@@ -20,7 +20,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 
-from practices.filters import Criteria
+from practices.search.criteria import Criteria
 from practices.search.index import FacetIndex
 from practices.search.keywords import Keywords
 from practices.search.registry import FACETS
@@ -91,12 +91,15 @@ class IndexEngine:
         """The values of a facet without a taxonomy (country) that published practices hold."""
         return list(self.index.bits[spec.param])
 
-    def ordered(self, prepare: Callable) -> Sequence:
-        """The results in display order, each practice fetched from ``prepare(published)``."""
+    def ordered(self, fetch: Callable, *, headlines: bool = False) -> Sequence:
+        """The results in display order, each practice fetched through ``fetch`` (a
+        ``PracticeQuerySet`` method such as ``for_listing``), with the database's excerpts of
+        the keywords if ``headlines``."""
         if not self.criteria.in_index_order:
-            return prepare(self.filterset.qs)
+            return _fetched(self.filterset.qs, fetch, self.criteria.keywords, headlines)
         by_relevance = not self.criteria.sort and self.ranking is not None
-        return IndexedResults(self, prepare(self.published), by_relevance=by_relevance)
+        practices = _fetched(self.published, fetch, self.criteria.keywords, headlines)
+        return IndexedResults(self, practices, by_relevance=by_relevance)
 
     def remember(self, purpose: str, search: str, build: Callable):
         """``build()``, kept in the cache for this search: the index's data version is part of
@@ -106,14 +109,18 @@ class IndexEngine:
         return cache.get_or_set(key, build, timeout=CACHED_SEARCH_SECONDS)
 
 
+def _fetched(practices, fetch, keywords, headlines):
+    practices = fetch(practices)
+    return practices.with_headline(keywords) if headlines else practices
+
+
 _lock = threading.Lock()
 _rankings: OrderedDict = OrderedDict()
 
 
-def keyword_ranking(index: FacetIndex, published, keywords: Keywords | str) -> Ranking:
+def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking:
     """The practices of ``published`` matching ``keywords`` in relevance order, from the cache
     when this query was ranked on the same data version (in this process)."""
-    keywords = Keywords.of(keywords)
     key = (published.db, index.version, keywords.text)
     with _lock:
         ranking = _rankings.get(key)

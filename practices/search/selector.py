@@ -14,14 +14,18 @@ from django.http import QueryDict
 
 from practices.filters import PracticeFilter
 from practices.models import Practice
-from practices.search.facets import Facet, facet_list, search_params
+from practices.querysets import PracticeQuerySet
+from practices.search.criteria import Criteria
+from practices.search.facets import Facet, facet_list
 from practices.search.index import current_index, data_version
 from practices.search.index_engine import IndexEngine
 from practices.search.keywords import Keywords
+from practices.search.registry import PARAMS
 from practices.search.sql_engine import SqlEngine
 
 MAX_PAGE_SIZE = 100
 PAGING_LABELS = {"page": "Page", "page_size": "Page size"}
+NO_CRITERIA = Criteria(Keywords("", ()), {}, "")
 
 
 @dataclass
@@ -29,26 +33,26 @@ class SearchResult:
     filterset: PracticeFilter
     params: QueryDict  # the search's own parameters (no paging, no empty values, no repeats)
     over_published: bool  # searching every published practice, as the public does
+    criteria: Criteria = NO_CRITERIA  # the cleaned search, when it is valid
     errors: dict[str, list[str]] = field(default_factory=dict)  # parameter -> messages
     status: int = 200  # 400 for a parameter that makes no sense, 404 for a page past the end
     page: Page | None = None  # when a page was asked for
+
+    @property
+    def keywords(self) -> Keywords:
+        return self.criteria.keywords
 
     @cached_property
     def engine(self) -> IndexEngine | SqlEngine:
         """The in-memory index for a search over every published practice of a database that
         keeps a data version; SQL otherwise. Chosen here and nowhere else."""
-        criteria = self.filterset.criteria()
         database = self.filterset.queryset.db
         version = data_version(database) if self.over_published else None
         if version is None:
-            return SqlEngine(criteria, self.filterset, self.params)
-        return IndexEngine(current_index(database, version), criteria, self.filterset)
+            return SqlEngine(self.criteria, self.filterset, self.params)
+        return IndexEngine(current_index(database, version), self.criteria, self.filterset)
 
-    @property
-    def keywords(self) -> Keywords:
-        return self.filterset.keywords
-
-    @property
+    @cached_property
     def count(self) -> int:
         return self.engine.count
 
@@ -83,13 +87,15 @@ def search(
     *,
     page: str | int | None = 1,
     page_size: str | int = 10,
-    prepare: Callable = lambda practices, keywords: practices,
+    fetch: Callable = PracticeQuerySet.all,
+    headlines: bool = False,
     queryset=None,
 ) -> SearchResult:
     """Search published practices (or ``queryset``) by URL parameters.
 
-    Unless ``page`` is None, the result holds that page of ``page_size`` practices, each fetched from
-    ``prepare(queryset, keywords)`` (``for_listing``, ``with_tags``, ...). Problems (a value
+    Unless ``page`` is None, the result holds that page of ``page_size`` practices, each
+    fetched through ``fetch`` (a ``PracticeQuerySet`` method: ``for_listing``, ``with_tags``)
+    and, with ``headlines``, with the database's excerpt of the keywords. Problems (a value
     that is not one of a filter's, a page that is not a whole number from 1, a page size
     outside 1 to 100) come back in ``errors`` with status 400, and a page past the last one
     with status 404.
@@ -103,13 +109,13 @@ def search(
         result.errors = {name: list(errors) for name, errors in filterset.errors.items()}
         result.status = 400
         return result
+    result.criteria = filterset.criteria()
     page_size = _whole_number(page_size, "page_size", result, most=MAX_PAGE_SIZE)
     number = _whole_number(page, "page", result) if page is not None else None
     if result.errors or number is None:
         return result
-    fetched = result.engine.ordered(lambda practices: prepare(practices, result.keywords))
-    paginator = Paginator(fetched, page_size)
-    paginator.count = result.engine.count  # the engine knows it: no COUNT query
+    paginator = Paginator(result.engine.ordered(fetch, headlines=headlines), page_size)
+    paginator.count = result.count  # the engine knows it: no COUNT query
     if number > paginator.num_pages:
         pages = paginator.num_pages
         result.errors["page"] = [
@@ -122,13 +128,23 @@ def search(
     return result
 
 
+def search_params(data) -> QueryDict:
+    """The search parameters of a request, without paging, empty values or repeats."""
+    params = QueryDict(mutable=True)
+    for key in ["q", "sort", *PARAMS]:
+        values = (
+            [value for value in data.getlist(key) if value != ""]
+            if hasattr(data, "getlist")
+            else []
+        )
+        if values:
+            params.setlist(key, list(dict.fromkeys(values)))
+    return params
+
+
 def _whole_number(raw, name, result, *, most=None):
     text = str(raw).strip()
-    if (
-        not (text.isascii() and text.isdigit())
-        or int(text) < 1
-        or (most is not None and int(text) > most)
-    ):
+    if not (text.isascii() and text.isdigit()) or int(text) < 1 or (most and int(text) > most):
         bounds = f"from 1 to {most}" if most is not None else "from 1"
         result.errors[name] = [f"A whole number {bounds}, such as {name}=2."]
         result.status = 400

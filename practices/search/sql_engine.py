@@ -13,7 +13,8 @@ from functools import cached_property
 from django.db.models import Count
 from django.http import QueryDict
 
-from practices.filters import Criteria, PracticeFilter
+from practices.filters import PracticeFilter
+from practices.search.criteria import Criteria
 from practices.search.registry import FACETS
 
 
@@ -61,8 +62,9 @@ class SqlEngine:
         hold."""
         return list(self.filterset.queryset.order_by().values_list(spec.path, flat=True).distinct())
 
-    def ordered(self, prepare: Callable) -> Sequence:
-        return prepare(self.filterset.qs)
+    def ordered(self, fetch: Callable, *, headlines: bool = False) -> Sequence:
+        practices = fetch(self.filterset.qs)
+        return practices.with_headline(self.criteria.keywords) if headlines else practices
 
     def remember(self, purpose: str, search: str, build: Callable):
         return build()  # nothing tells when data searched this way changes

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from practices.models import Practice, TerritorialValidity
-from practices.search import fulltext_sqlite
+from practices.search import fulltext, fulltext_sqlite
 from practices.search.keywords import Keywords, fold
 from tests.factories import make_practice
 from tests.searching import search_practices
@@ -109,6 +109,7 @@ def fresh_availability(monkeypatch):
     """An empty cache of ``available``, so a test that changes the schema leaves no answer
     behind for the next."""
     monkeypatch.setattr(fulltext_sqlite, "_fts_tables", {})
+    monkeypatch.setattr(fulltext, "_engines", {})
 
 
 class _SchemaEditor:
@@ -422,6 +423,7 @@ def test_fts5_finds_what_the_fallback_finds_where_stemming_does_not_matter(
     published = Practice.objects.published()
     with monkeypatch.context() as patched:
         patched.setattr(fulltext_sqlite, "available", lambda connection: False)
+        patched.setattr(fulltext, "_engines", {})
         fallback = {query: published.search(query) for query in queries}
         assert all("LIKE" in str(found.query) for found in fallback.values())
         fallback = {

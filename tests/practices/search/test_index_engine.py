@@ -5,6 +5,7 @@ from practices.models import Practice
 from practices.search import index_engine
 from practices.search.index import current_index
 from practices.search.index_engine import IndexedResults, keyword_ranking
+from practices.search.keywords import Keywords
 from practices.search.selector import search
 from tests.factories import make_practice
 
@@ -81,11 +82,11 @@ def test_other_orders_are_left_to_the_database(sample_practices, query_string):
 
 def test_a_ranking_is_reused_until_the_data_changes(sample_practices):
     published = Practice.objects.published()
-    first = keyword_ranking(current_index(), published, "cluster")
-    assert keyword_ranking(current_index(), published, "cluster") is first
+    first = keyword_ranking(current_index(), published, Keywords.parse("cluster"))
+    assert keyword_ranking(current_index(), published, Keywords.parse("cluster")) is first
 
     newcomer = make_practice(title="Cluster cluster cluster", description="Clusters.")
-    after = keyword_ranking(current_index(), published, "cluster")
+    after = keyword_ranking(current_index(), published, Keywords.parse("cluster"))
     assert after is not first
     assert len(after.positions) == len(first.positions) + 1
     filterset = searched("q=cluster")
@@ -105,11 +106,15 @@ def test_unpublishing_drops_a_practice_from_the_ranked_pages(sample_practices):
 def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
     monkeypatch.setattr(index_engine, "MAX_RANKINGS", 2)
     index, published = current_index(), Practice.objects.published()
-    cluster = keyword_ranking(index, published, "cluster")
-    keyword_ranking(index, published, "innovation")
-    assert keyword_ranking(index, published, "cluster") is cluster  # now the most recent
-    keyword_ranking(index, published, "skills")  # drops "innovation", the least recent
-    assert keyword_ranking(index, published, "cluster") is cluster
+    cluster = keyword_ranking(index, published, Keywords.parse("cluster"))
+    keyword_ranking(index, published, Keywords.parse("innovation"))
+    assert (
+        keyword_ranking(index, published, Keywords.parse("cluster")) is cluster
+    )  # now the most recent
+    keyword_ranking(
+        index, published, Keywords.parse("skills")
+    )  # drops "innovation", the least recent
+    assert keyword_ranking(index, published, Keywords.parse("cluster")) is cluster
     assert [key[2] for key in index_engine._rankings] == ["skills", "cluster"]
 
 
