@@ -67,11 +67,14 @@ def test_an_unknown_slug_gets_a_clear_message_and_400(sample_practices, client):
     assert 'role="alert"' in content
 
 
-@pytest.mark.parametrize("page", ["two", "-1", "1.5", "0"])
-def test_a_page_that_is_not_a_page_number_gets_a_message(sample_practices, client, page):
+@pytest.mark.parametrize("page", ["two", "-1", "1.5", "0", "²"])
+def test_a_page_that_is_not_a_page_number_gets_a_message_and_400(sample_practices, client, page):
     response = client.get("/practices/", {"page": page})
-    assert response.status_code in {400, 404}
+    assert response.status_code == 400
     assert b'role="alert"' in response.content
+    assert "Page (page): A whole number from 1, such as page=2." in response.content.decode()
+    # the API reads page numbers the same way
+    assert client.get("/api/practices/", {"page": page}).status_code == 400
 
 
 def test_an_oversized_page_number_gets_a_message_and_404(sample_practices, client):

@@ -26,12 +26,28 @@ def test_list_shows_exactly_the_published_practices_never_a_draft(taxonomies, cl
     assert b'href="/practices/published-one/"' in response.content
 
 
+def result_cards(content):
+    """The HTML of each result card, without the filters (which name countries and
+    priorities too)."""
+    results = content.split('<ol class="result-list"', 1)[1].split("</ol>", 1)[0]
+    return results.split("<article>")[1:]
+
+
 def test_list_shows_title_country_and_thematic_priorities(taxonomies, client):
-    make_practice(title="Innovation Networks Denmark", country="DK", priorities=["resilience"])
-    content = client.get("/practices/").content.decode()
-    assert "Innovation Networks Denmark" in content
-    assert "Denmark" in content
-    assert "Resilience" in content
+    make_practice(
+        title="Innovation Networks Denmark",
+        country="DK",
+        territorial_validity="regional",
+        priorities=["resilience"],
+    )
+    make_practice(title="Cluster Programme Latvia", country="LV", priorities=[])
+    cards = result_cards(client.get("/practices/").content.decode())
+    assert len(cards) == 2
+    latvia, denmark = cards  # in title order
+    assert "Innovation Networks Denmark" in denmark
+    assert "Denmark · Regional" in denmark
+    assert "Resilience" in denmark
+    assert "Latvia · National" in latvia and "Resilience" not in latvia
 
 
 def test_detail_page_shows_every_field(sample_practices, client):

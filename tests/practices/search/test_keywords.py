@@ -41,13 +41,26 @@ def test_postgresql_is_given_the_query_as_we_read_it():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "query", ["-" * 200, "a " + "-" * 190, "-" * 190 + "a", "- " * 95 + "hydrogen", "(" * 200]
+    ("query", "meaning"),
+    [
+        ("-" * 200, ""),
+        ("a " + "-" * 190, "a"),
+        ("-" * 190 + "a", "-a"),
+        ("- " * 95 + "cluster", "cluster"),
+        ("(" * 200, ""),
+    ],
 )
-def test_runs_of_operators_are_searched_without_error(sample_practices, query):
+def test_runs_of_operators_are_searched_as_the_words_among_them(sample_practices, query, meaning):
     for sort in ["", "title"]:
         filterset = search_practices(QueryDict(mutable=True) | {"q": query, "sort": sort})
         assert filterset.is_valid()
-        assert len(list(filterset.qs.with_headline(query))) <= 15
+        found = [practice.slug for practice in filterset.qs.with_headline(query)]
+        meant = search_practices(QueryDict(mutable=True) | {"q": meaning, "sort": sort})
+        assert found == [practice.slug for practice in meant.qs]
+    if not meaning:
+        assert len(found) == 15
+    if meaning == "cluster":
+        assert 0 < len(found) < 15
 
 
 def test_the_excerpt_marks_matches_and_escapes_everything_else():
