@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 
 
@@ -17,7 +18,11 @@ class PracticesConfig(AppConfig):
 
 
 def ensure_data_version(using="default", **kwargs):
-    """The single row the write triggers raise (a flush empties the table)."""
+    """The single row the write triggers raise (a flush empties the table), and a trigger on
+    every table the search reads (see ``practices.data_version``)."""
+    from practices.data_version import ensure_triggers
     from practices.models import DataVersion
 
-    DataVersion.objects.using(using).get_or_create(pk=1)
+    ensure_triggers(using)
+    if "practices_dataversion" in connections[using].introspection.table_names():
+        DataVersion.objects.using(using).get_or_create(pk=1)

@@ -57,18 +57,15 @@ class PracticeQuerySet(models.QuerySet):
         of the time of an API page of 20 practices."""
         return self.select_related("territorial_validity", "region__typology").prefetch_related(
             *(
-                Prefetch(
-                    relation.name,
-                    _tags_with_what_they_name(relation),
-                    to_attr=f"{relation.name}_list",
-                )
+                Prefetch(relation.name, _tags_of(relation), to_attr=f"{relation.name}_list")
                 for relation in self.model._meta.many_to_many
             )
         )
 
 
-def _tags_with_what_they_name(relation):
-    """The values of a tag relation with the rows they point to (a recommendation's pillar)."""
+def _tags_of(relation):
+    """The values of a tag relation with the rows they point to (a recommendation's pillar),
+    or None (Django's own queryset) when they point to none."""
     taxonomy = relation.related_model
     pointed_to = [field.name for field in taxonomy._meta.fields if field.many_to_one]
-    return taxonomy.objects.select_related(*pointed_to)
+    return taxonomy.objects.select_related(*pointed_to) if pointed_to else None

@@ -1,8 +1,9 @@
-"""Read-only JSON API over published practices, searched by the same FilterSet as the site.
+"""Read-only JSON API over published practices, searched by the site's selector
+(``search.selector.search``): the same FilterSet, engines and facet counts as the page.
 
-Django REST framework gives content negotiation, consistent 400 bodies, pagination and an
-OpenAPI description (through drf-spectacular) that we would otherwise write and keep in
-step by hand; django-filter's DRF backend plugs the site's FilterSet in unchanged.
+Django REST framework gives content negotiation, consistent 400 bodies, pagination links and
+an OpenAPI description (through drf-spectacular, which reads the FilterSet through
+django-filter's DRF backend) that we would otherwise write and keep in step by hand.
 """
 
 from django.http import QueryDict
@@ -47,14 +48,15 @@ TAXONOMIES = OpenApiResponse(
 )
 
 
+def options_as_json(facet):
+    return [
+        {"slug": option.slug, "name": option.name, "count": option.count}
+        for option in facet.options
+    ]
+
+
 def facets_as_json(result):
-    return {
-        facet.param: [
-            {"slug": option.slug, "name": option.name, "count": option.count}
-            for option in facet.options
-        ]
-        for facet in result.facets
-    }
+    return {facet.param: options_as_json(facet) for facet in result.facets}
 
 
 class PracticeList(generics.ListAPIView):
@@ -74,7 +76,7 @@ class PracticeList(generics.ListAPIView):
         result = search(
             request.query_params,
             page=request.query_params.get("page") or 1,
-            page_size=request.query_params.get("page_size") or self.paginator.page_size,
+            page_size=request.query_params.get("page_size") or PracticePagination.page_size,
             fetch=PracticeQuerySet.with_tags,
         )
         if result.status == 404:
@@ -104,9 +106,7 @@ class TaxonomyList(APIView):
         result = search(QueryDict(), page=None)
         return Response(
             {
-                facet.param: {"label": facet.label, "values": options}
-                for facet, options in zip(
-                    result.facets, facets_as_json(result).values(), strict=True
-                )
+                facet.param: {"label": facet.label, "values": options_as_json(facet)}
+                for facet in result.facets
             }
         )

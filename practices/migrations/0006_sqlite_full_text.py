@@ -7,7 +7,7 @@ Nothing happens on PostgreSQL, nor on an SQLite built without FTS5 (or too old f
 ``remove_diacritics 2``): there ``PracticeQuerySet`` keeps its LIKE fallback.
 
 The tokenizer lower-cases, strips accents and stems English words. The letters it leaves alone
-but ``practices.search.fold`` changes (ligatures and stroked letters, Greek tonos, Cyrillic
+but ``practices.search.keywords.fold`` changes (ligatures and stroked letters, Greek tonos, Cyrillic
 й, ё, ї, ...) are replaced here, in SQL, with what ``fold`` makes of them, so writes need no
 Python function registered on the connection. The values are spelled out rather than imported:
 a migration must keep doing what it did when it was written.
