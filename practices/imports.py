@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
-from practices.csv_format import COLUMNS, restore_cell, split_list
+from practices.csv_format import COLUMNS, FIRST_COLUMNS, restore_cell, split_list
 from practices.models import Practice, Region, Typology
 from practices.search.registry import CHOICE, TAGS, of_kind
 
@@ -139,7 +139,9 @@ def _read_records(raw: bytes, report):
         report.problems.append(ImportProblem(1, "", "The file is empty: expected a header row."))
         return None
     header = [name.strip() for name in records[0]]
-    missing = [name for name in COLUMNS if name not in header]
+    # The column of a facet added after the first release may be absent (a file written
+    # before it existed): that facet is then left as it is.
+    missing = [name for name in FIRST_COLUMNS if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if missing or unknown or repeated:
@@ -162,7 +164,7 @@ def _read_records(raw: bytes, report):
 def _check_rows(records, report, progress):
     """The rows of the file ready to write; every problem found goes to ``report``."""
     header, body = records
-    checker = _RowChecker()
+    checker = _RowChecker(header)
     rows = []
     for index, record in enumerate(body):
         number = index + 2
@@ -192,9 +194,10 @@ class _RowChecker:
     """Reads the cells of one row into a ``_Row``, or says what is wrong with them, column by
     column. Taxonomy values are looked up once for the whole file."""
 
-    def __init__(self):
-        self.tag_facets = of_kind(TAGS)
-        self.choice_facets = of_kind(CHOICE)
+    def __init__(self, header):
+        # the facets whose columns the file has
+        self.tag_facets = [spec for spec in of_kind(TAGS) if spec.csv_column in header]
+        self.choice_facets = [spec for spec in of_kind(CHOICE) if spec.csv_column in header]
         self.lookups = {
             spec.param: _Lookup(spec.model) for spec in (*self.tag_facets, *self.choice_facets)
         }

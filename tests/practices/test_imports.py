@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -7,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Model
 from django.utils import timezone
 
-from practices.csv_format import COLUMNS
+from practices import imports
+from practices.csv_format import FIRST_COLUMNS
 from practices.imports import import_practices
 from practices.models import Practice, Region
 from tests.factories import make_practice
@@ -16,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 # A copy of ../shared/data/sample_practices.csv, kept byte for byte.
 SAMPLE_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "sample_practices.csv"
-HEADER = ",".join(COLUMNS)
+HEADER = ",".join(FIRST_COLUMNS)  # the rows below have these cells
 GOOD_ROW = (
     "new-practice,New practice,,A new measure.,FI,Finland,National,Resilience,r1,Skills,"
     "Networking,,,,https://example.eu/,2024-05-01"
@@ -108,6 +111,40 @@ def test_names_or_slugs_are_accepted_for_tags_whatever_the_case(taxonomies):
     assert set(practice.challenges.values_list("slug", flat=True)) == {"skills", "value-chains"}
     assert practice.region.typology.slug == "creative-digital-capitals"
     assert practice.is_published
+
+
+def test_a_file_without_the_column_of_a_later_facet_leaves_that_facet_as_it_is(
+    sample_practices, client, monkeypatch
+):
+    """A facet added after the first release (here, as if cluster support had been) may be
+    missing from a file written before it existed."""
+    monkeypatch.setattr(
+        imports, "FIRST_COLUMNS", [c for c in FIRST_COLUMNS if c != "cluster_support"]
+    )
+    exported = io.StringIO(export_bytes(client).decode("utf-8-sig"), newline="")
+    without_support = []
+    for cells in csv.reader(exported):
+        del cells[FIRST_COLUMNS.index("cluster_support")]
+        without_support.append(cells)
+    without_support[1:] = [
+        [cell.replace("Business incubation", "Incubation") for cell in cells]
+        for cells in without_support[1:]
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(without_support)
+    helsinki = Practice.objects.get(slug="newco-helsinki")
+    support_before = set(helsinki.support_types.values_list("slug", flat=True))
+
+    report = import_practices(buffer.getvalue().encode())
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert report.updated == ["newco-helsinki"]
+    helsinki.refresh_from_db()
+    assert helsinki.title.startswith("Incubation and entrepreneurial support")
+    assert set(helsinki.support_types.values_list("slug", flat=True)) == support_before
+    assert support_before == {"business-services", "networking"}
+    header_without_title = ",".join(c for c in FIRST_COLUMNS if c != "title")
+    refused = import_practices(csv_file(header=header_without_title))
+    assert "missing title" in str(refused.problems[0])
 
 
 def test_an_empty_updated_is_set_to_now(taxonomies):
