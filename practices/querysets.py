@@ -55,7 +55,8 @@ class PracticeQuerySet(models.QuerySet):
         ``<relation>_list`` (``priorities_list``, ...) rather than in cached managers: Django
         makes a manager and a queryset per practice and relation for those, which was most
         of the time of an API page of 20 practices."""
-        return self.select_related("territorial_validity", "region__typology").prefetch_related(
+        pointed_to = [field.name for field in self.model._meta.fields if field.many_to_one]
+        return self.select_related(*pointed_to, "region__typology").prefetch_related(
             *(
                 Prefetch(relation.name, _tags_of(relation), to_attr=f"{relation.name}_list")
                 for relation in self.model._meta.many_to_many

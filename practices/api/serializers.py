@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from practices.csv_format import COLUMNS
 from practices.models import Practice
+from practices.search.registry import CHOICE, TAGS, of_kind
 
 
 class TagSerializer(serializers.Serializer):
@@ -44,6 +45,17 @@ class PracticeSerializer(serializers.ModelSerializer):
         model = Practice
         # The CSV export's columns, in its order, with the page's address after the slug.
         fields = [COLUMNS[0], "url", *COLUMNS[1:]]
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        """The column of a facet added to the registry and not declared above: its values as
+        objects, read from what ``PracticeQuerySet.with_tags`` fetched."""
+        for spec in of_kind(TAGS):
+            if spec.csv_column == field_name:
+                return TagSerializer, {"source": f"{spec.path}_list", "many": True}
+        for spec in of_kind(CHOICE):
+            if spec.csv_column == field_name:
+                return TagSerializer, {"source": spec.path, "allow_null": True}
+        return super().build_field(field_name, info, model_class, nested_depth)
 
     def get_url(self, practice) -> str:
         request = self.context.get("request")
