@@ -54,7 +54,8 @@ class PracticeSerializer(serializers.ModelSerializer):
                 return TagSerializer, {"source": f"{spec.path}_list", "many": True}
         for spec in of_kind(CHOICE):
             if spec.csv_column == field_name:
-                return TagSerializer, {"source": spec.path, "allow_null": True}
+                source = {} if spec.path == field_name else {"source": spec.path}
+                return TagSerializer, {**source, "allow_null": True}
         return super().build_field(field_name, info, model_class, nested_depth)
 
     def get_url(self, practice) -> str:
