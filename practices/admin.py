@@ -27,8 +27,10 @@ from practices.models import (
     ThematicPriority,
     Typology,
 )
+from practices.search.registry import CHOICE, FACETS, TAGS
 
 ADMIN_IMPORT_MAX_BYTES = 10 * 2**20  # larger files: manage.py import_practices
+WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
 
 
 class ImportForm(forms.Form):
@@ -58,16 +60,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = [
-        "is_published",
-        "territorial_validity",
-        "priorities",
-        "challenges",
-        "support_types",
-        "recommendations",
-        "region__typology",
-        "country",
-    ]
+    list_filter = ["is_published", *(spec.path for spec in FACETS)]
     list_select_related = ["territorial_validity", "region"]
     search_fields = [
         "title",
@@ -90,10 +83,16 @@ class PracticeAdmin(SimpleHistoryAdmin):
             None,
             {"fields": ["title", "slug", "original_title", "description", "link", "is_published"]},
         ),
-        ("Where it applies", {"fields": ["country", "territorial_validity", "region"]}),
+        ("Where it applies", {"fields": WHERE_IT_APPLIES}),
         (
             "Classification",
-            {"fields": ["priorities", "challenges", "support_types", "recommendations"]},
+            {
+                "fields": [
+                    spec.path
+                    for spec in FACETS
+                    if spec.kind in (TAGS, CHOICE) and spec.path not in WHERE_IT_APPLIES
+                ]
+            },
         ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -2,9 +2,13 @@
 
 A facet is something a practice can be filtered by and counted on: its URL parameter, where
 it lives on ``Practice``, its label, its CSV column, and how its options are listed. The
-FilterSet, the facet counts (in SQL and in the in-memory index), the CSV export and import,
-the synthetic generator and "did you mean" all read this list; adding a taxonomy is a model,
-a migration and one entry here.
+FilterSet, the facet counts (in SQL and in the in-memory index), the data-version triggers,
+the CSV export and import, the API's fields, the admin's filters and form, the synthetic
+generator and "did you mean" all read this list. Adding a taxonomy held as tags (a
+many-to-many field) or as one value (a foreign key) of the practice is a model (with the tag
+field in ``Practice.history``'s ``m2m_fields``), a migration, its values in
+``fixtures/taxonomies.json`` and one entry here. A facet stored another way (``FIELD``,
+``THROUGH``) needs its columns written by the export and the import.
 
 The search rule follows from ``multi_valued``: a practice may carry several values of a
 multi-valued facet (tags), and every selected value is then required (AND); a single-valued
