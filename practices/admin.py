@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.exports import csv_chunks
@@ -28,6 +29,7 @@ from practices.models import (
     Typology,
 )
 from practices.search.registry import CHOICE, FACETS, TAGS
+from practices.stip import differences_from_import
 
 ADMIN_IMPORT_MAX_BYTES = 10 * 2**20  # larger files: manage.py import_practices
 WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
@@ -60,7 +62,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["is_published", *(spec.path for spec in FACETS)]
+    list_filter = ["is_published", "origin", "tags_proposed", *(spec.path for spec in FACETS)]
     list_select_related = ["territorial_validity", "region"]
     search_fields = [
         "title",
@@ -72,7 +74,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["region"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "origin", "differences_from_source"]
     date_hierarchy = "updated_at"
     list_per_page = 50
     actions = ["publish", "unpublish", "export_csv"]
@@ -94,8 +96,35 @@ class PracticeAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        (
+            "Facts",
+            {
+                "fields": [
+                    ("start_year", "end_year"),
+                    "organisation",
+                    "evaluated",
+                    "evaluation_links",
+                    "target_groups",
+                ]
+            },
+        ),
+        (
+            "Source",
+            {"fields": ["origin", "source_id", "tags_proposed", "differences_from_source"]},
+        ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description="differences from the last import")
+    def differences_from_source(self, practice):
+        differences = differences_from_import(practice)
+        if not differences:
+            return "None: the practice holds what its source said at the last import."
+        return format_html_join(
+            "\n",
+            "<p><strong>{}</strong>: here {}; the source says {}</p>",
+            ((name, repr(current), repr(imported)) for name, current, imported in differences),
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["widget"] = forms.CheckboxSelectMultiple

@@ -15,6 +15,9 @@ class PracticesConfig(AppConfig):
         post_migrate.connect(
             ensure_data_version, sender=self, dispatch_uid="practices.ensure_data_version"
         )
+        post_migrate.connect(
+            restore_search_index, sender=self, dispatch_uid="practices.restore_search_index"
+        )
 
 
 def ensure_data_version(using="default", **kwargs):
@@ -26,3 +29,10 @@ def ensure_data_version(using="default", **kwargs):
     ensure_triggers(using)
     if "practices_dataversion" in connections[using].introspection.table_names():
         DataVersion.objects.using(using).get_or_create(pk=1)
+
+
+def restore_search_index(using="default", **kwargs):
+    """SQLite's FTS5 index whole again after a migration that remade the practices table."""
+    from practices.search.fulltext_sqlite import restore_index
+
+    restore_index(connections[using])

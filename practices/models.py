@@ -108,6 +108,25 @@ class Typology(Taxonomy):
         ordering = ["number"]
 
 
+class InstrumentType(Taxonomy):
+    """The kind of policy instrument a practice uses, in the EC-OECD STIP Compass's codebook:
+    a networking platform, a grant for business innovation, an advisory service..."""
+
+    code = models.CharField("STIP code", max_length=10, blank=True)
+
+
+class BudgetRange(Taxonomy):
+    """How much a practice spends a year, in the STIP Compass's bands (EUR)."""
+
+    code = models.CharField("STIP code", max_length=10, blank=True)
+
+
+class TargetGroup(Taxonomy):
+    """Whom a practice is for, in the STIP Compass's codebook: SMEs, universities, ..."""
+
+    code = models.CharField("STIP code", max_length=10, blank=True)
+
+
 class RegionManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -185,6 +204,55 @@ class Practice(models.Model):
         blank=True,
         help_text="Often in the original language.",
     )
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty while the practice runs."
+    )
+    organisation = models.CharField("responsible organisation", max_length=300, blank=True)
+    budget_range = models.ForeignKey(
+        BudgetRange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name="yearly budget",
+    )
+    evaluated = models.BooleanField(
+        null=True, blank=True, help_text="Whether the practice has been evaluated; empty: unknown."
+    )
+    evaluation_links = models.TextField(blank=True, help_text="One address a line.")
+    instrument_types = models.ManyToManyField(
+        InstrumentType, blank=True, related_name="practices", verbose_name="types of instrument"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="practices", verbose_name="target groups"
+    )
+    origin = models.CharField(
+        max_length=20,
+        choices=[
+            ("curator", "Curator"),
+            ("stip", "STIP Compass import"),
+            ("suggestion", "Suggestion"),
+        ],
+        default="curator",
+    )
+    source_id = models.CharField(
+        "source id",
+        max_length=200,
+        blank=True,
+        help_text="The record's address in its source, e.g. a STIP Compass initiative URI.",
+    )
+    tags_proposed = models.BooleanField(
+        "tags proposed, not confirmed",
+        default=False,
+        help_text="The tags were proposed by an import; a curator confirms them by unticking.",
+    )
+    imported = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the last import wrote, to tell a curator's edits from the source's.",
+    )
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published practices appear on the public site."
     )
@@ -208,8 +276,15 @@ class Practice(models.Model):
     # Every saved version, with who made it and the tags it carried: nothing a curator
     # entered is lost, and any version can be looked at or restored in the admin.
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector"],
-        m2m_fields=["priorities", "challenges", "support_types", "recommendations"],
+        excluded_fields=["search_document", "search_vector", "imported"],
+        m2m_fields=[
+            "priorities",
+            "challenges",
+            "support_types",
+            "recommendations",
+            "instrument_types",
+            "target_groups",
+        ],
     )
 
     class Meta:
@@ -219,6 +294,17 @@ class Practice(models.Model):
             models.CheckConstraint(condition=~models.Q(title=""), name="practice_title_not_empty"),
             models.CheckConstraint(
                 condition=~models.Q(country=""), name="practice_country_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(start_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="practice_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["source_id"],
+                condition=~models.Q(source_id=""),
+                name="practice_source_id_unique",
             ),
         ]
         indexes = [

@@ -3,6 +3,8 @@
 import itertools
 
 from practices.models import (
+    BudgetRange,
+    InstrumentType,
     Practice,
     Recommendation,
     Region,
@@ -38,6 +40,8 @@ def make_practice(
     region=None,
     link="",
     is_published=True,
+    instruments=(),
+    budget=None,
 ):
     """Create a practice; tags are given by slug. Needs the taxonomies fixture."""
     number = next(_sequence)
@@ -51,9 +55,11 @@ def make_practice(
         region=region,
         link=link,
         is_published=is_published,
+        budget_range=BudgetRange.objects.get(slug=budget) if budget else None,
     )
     practice.priorities.set(ThematicPriority.objects.filter(slug__in=priorities))
     practice.challenges.set(StrategicChallenge.objects.filter(slug__in=challenges))
     practice.support_types.set(SupportType.objects.filter(slug__in=support))
     practice.recommendations.set(Recommendation.objects.filter(slug__in=recommendations))
+    practice.instrument_types.set(InstrumentType.objects.filter(slug__in=instruments))
     return practice

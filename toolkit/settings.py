@@ -195,7 +195,8 @@ RATE_LIMITS = {
 SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)
 
 COUNTRIES_FIRST_BREAK = None
-COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
+# The European Union itself holds practices of its own (STIP Compass: "EU").
+COUNTRIES_OVERRIDE = {"XK": "Kosovo", "EU": "European Union"}
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

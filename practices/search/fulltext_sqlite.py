@@ -14,6 +14,7 @@ whole expression as an SQL parameter, so no user input is ever read as an FTS5 o
 ``fulltext_like``, whose "did you mean" this engine shares (FTS5 has no similarity search).
 """
 
+import importlib
 import re
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -59,6 +60,33 @@ def available(connection: BaseDatabaseWrapper) -> bool:
             )
             _fts_tables[key] = cursor.fetchone()[0] == 1 + len(_TRIGGERS)
     return _fts_tables[key]
+
+
+def restore_index(connection: BaseDatabaseWrapper) -> bool:
+    """Rebuild the FTS5 index, refilled from the practices, when its table is there without
+    all of its triggers: SQLite drops a table's triggers with the table, and Django remakes
+    ``practices_practice`` for many schema changes on SQLite. Runs after every ``migrate``;
+    True when it rebuilt."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+        )
+        if not cursor.fetchone()[0]:
+            return False  # never created: an SQLite without FTS5, or not migrated yet
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            list(_TRIGGERS),
+        )
+        if cursor.fetchone()[0] == len(_TRIGGERS):
+            return False
+        # The statements of the migration that made the index, so both build the same one.
+        migration = importlib.import_module("practices.migrations.0006_sqlite_full_text")
+        for statement in (*migration.BACKWARD, *migration.FORWARD):
+            cursor.execute(statement)
+    _fts_tables.pop((connection.alias, str(connection.settings_dict["NAME"])), None)
+    return True
 
 
 def matching(queryset: QuerySet, keywords: Keywords) -> QuerySet:

@@ -23,6 +23,8 @@ from functools import cached_property
 from django.db import models
 
 from practices.models import (
+    BudgetRange,
+    InstrumentType,
     Practice,
     Recommendation,
     StrategicChallenge,
@@ -124,6 +126,16 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
     FacetSpec("typology", "region__typology", "Region typology", "typology", Typology),
     FacetSpec("country", "country", "Country", "country", long=True, options_by_name=True),
+    FacetSpec(
+        "instrument",
+        "instrument_types",
+        "Type of instrument",
+        "instrument_types",
+        InstrumentType,
+        multi_valued=True,
+        long=True,
+    ),
+    FacetSpec("budget", "budget_range", "Yearly budget", "budget_range", BudgetRange),
 )
 PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACETS)
 BY_PARAM: dict[str, FacetSpec] = {spec.param: spec for spec in FACETS}

@@ -27,6 +27,10 @@ def test_every_table_the_search_reads_is_watched():
         "practices_supporttype",
         "practices_recommendation",
         "practices_typology",
+        "practices_practice_instrument_types",
+        "practices_practice_target_groups",
+        "practices_instrumenttype",
+        "practices_budgetrange",
     }
 
 

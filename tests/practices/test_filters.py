@@ -281,3 +281,36 @@ def test_sort_by_country_and_by_last_update(sample_practices):
         "eu4moldova-focal-regions-programme",
         "nce-norwegian-centres-expertise",
     }
+
+
+@pytest.fixture
+def instruments_and_budgets(taxonomies):
+    grant, network = (
+        "grants-for-business-r-d-and-innovation",
+        "networking-and-collaborative-platforms",
+    )
+    make_practice(slug="both", instruments=[grant, network], budget="1m-5m")
+    make_practice(slug="grant-only", instruments=[grant], budget="5m-20m")
+    make_practice(slug="network-only", instruments=[network])
+    make_practice(slug="neither", budget="1m-5m")
+    return grant, network
+
+
+def test_instrument_types_combine_with_and(instruments_and_budgets, client):
+    grant, network = instruments_and_budgets
+    assert found(f"instrument={grant}") == {"both", "grant-only"}
+    assert found(f"instrument={grant}&instrument={network}") == {"both"}
+    facets = {f.param: f for f in client.get("/practices/").context["facets"]}
+    counts = {o.slug: o.count for o in facets["instrument"].options}
+    assert (counts[grant], counts[network], counts["innovation-vouchers"]) == (2, 2, 0)
+
+
+def test_budget_ranges_combine_with_or(instruments_and_budgets, client):
+    assert found("budget=1m-5m") == {"both", "neither"}
+    assert found("budget=1m-5m&budget=5m-20m") == {"both", "neither", "grant-only"}
+    api = client.get("/api/practices/?budget=5m-20m").json()
+    assert [practice["slug"] for practice in api["results"]] == ["grant-only"]
+    assert {o["slug"]: o["count"] for o in api["facets"]["budget"]}["1m-5m"] == 2
+    assert api["results"][0]["budget_range"] == {"slug": "5m-20m", "name": "5M-20M"}
+    export = b"".join(client.get("/practices/export.csv?budget=1m-5m").streaming_content)
+    assert export.decode("utf-8-sig").count("\r\n") == 3  # header and two practices

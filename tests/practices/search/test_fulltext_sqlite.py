@@ -491,6 +491,23 @@ def test_without_its_triggers_the_index_is_not_used(taxonomies, fresh_availabili
     assert not fulltext_sqlite.available(connection)
 
 
+@needs_fts5
+@pytest.mark.django_db
+def test_after_a_migration_that_lost_the_triggers_the_index_is_rebuilt(
+    sample_practices, fresh_availability
+):
+    assert not fulltext_sqlite.restore_index(connection)  # whole: nothing to do
+    with connection.cursor() as cursor:
+        for event in fulltext_sqlite._TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {event}")
+    make_practice(slug="while-away", title="Hydrogen valleys")  # not indexed: no triggers
+    assert fts("hydrogen") == set()
+    assert fulltext_sqlite.restore_index(connection)
+    assert fulltext_sqlite.available(connection)
+    assert fts("hydrogen") == {"while-away"}
+    assert fts("afnor") == {"circular-economy-project-management-system"}
+
+
 @pytest.mark.django_db
 def test_the_migration_does_nothing_on_other_databases():
     def refuse(*args, **kwargs):
