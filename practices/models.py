@@ -332,6 +332,10 @@ class Practice(models.Model):
         return (self.slug,)
 
     @property
+    def evaluation_link_list(self):
+        return [link.strip() for link in self.evaluation_links.splitlines() if link.strip()]
+
+    @property
     def paragraphs(self):
         return [
             part.strip()

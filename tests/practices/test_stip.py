@@ -279,3 +279,19 @@ def test_the_admin_shows_a_curators_edit_beside_the_sources_value(taxonomies, st
     page = staff_client.get(f"/admin/practices/practice/{practice.pk}/change/").content.decode()
     assert "<strong>title</strong>: here &#x27;Flemish clusters&#x27;; the source says" in page
     assert "&#x27;Cluster programme 2&#x27;" in page
+
+
+def test_a_published_import_shows_its_facts_and_credits_the_oecd(taxonomies, client):
+    import_stip(comma_file())
+    Practice.objects.filter(source_id=f"{URI}1").update(is_published=True)
+    page = client.get("/practices/cluster-programme-1-stip-1/").content.decode()
+    for expected in [
+        "2015 – 2021",
+        "Ministry of Economic Affairs",
+        'href="/practices/?budget=1m-5m"',
+        'href="/practices/?instrument=networking-and-collaborative-platforms"',
+        'Yes: <a class="external" href="https://example.fi/evaluation"',
+        f'Source: <a class="external" href="{URI}1"',
+        "EC-OECD (2021), STIP Compass",
+    ]:
+        assert expected in page, expected
