@@ -23,16 +23,36 @@ from practices.models import (
     Recommendation,
     Region,
     StrategicChallenge,
+    Suggestion,
     SupportType,
     TerritorialValidity,
     ThematicPriority,
     Typology,
 )
+from practices.review import problems_of, publication_problems
 from practices.search.registry import CHOICE, FACETS, TAGS
 from practices.stip import differences_from_import
 
 ADMIN_IMPORT_MAX_BYTES = 10 * 2**20  # larger files: manage.py import_practices
 WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
+
+
+class PracticeForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_published"):
+            problems = publication_problems(
+                description=cleaned.get("description", ""),
+                challenges=cleaned.get("challenges"),
+                support_types=cleaned.get("support_types"),
+                tags_proposed=cleaned.get("tags_proposed"),
+            )
+            if problems:
+                raise forms.ValidationError(
+                    f"This practice cannot be published yet: {'; '.join(problems)}. "
+                    "Untick “published” to save it as a draft."
+                )
+        return cleaned
 
 
 class ImportForm(forms.Form):
@@ -51,14 +71,29 @@ class ImportForm(forms.Form):
         return upload
 
 
+class SuggestionInline(admin.StackedInline):
+    """Who suggested the practice: for curators to thank or ask, never shown in public."""
+
+    model = Suggestion
+    fields = ["name", "email", "may_contact", "submitted_at"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+    verbose_name = verbose_name_plural = "suggested by"
+
+
 @admin.register(Practice)
 class PracticeAdmin(SimpleHistoryAdmin):
+    form = PracticeForm
+    inlines = [SuggestionInline]
     list_display = [
         "title",
         "country",
         "territorial_validity",
-        "region",
+        "origin",
         "is_published",
+        "still_lacks",
         "updated_at",
     ]
     list_display_links = ["title"]
@@ -114,6 +149,13 @@ class PracticeAdmin(SimpleHistoryAdmin):
         ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("challenges", "support_types")
+
+    @admin.display(description="still lacks before publishing")
+    def still_lacks(self, practice):
+        return "; ".join(problems_of(practice)) or "nothing"
 
     @admin.display(description="differences from the last import")
     def differences_from_source(self, practice):
@@ -227,7 +269,19 @@ class PracticeAdmin(SimpleHistoryAdmin):
         )
 
     def _set_published(self, request, queryset, published):
-        changed = list(queryset.exclude(is_published=published))
+        changed = list(
+            queryset.exclude(is_published=published).prefetch_related("challenges", "support_types")
+        )
+        if published:
+            refused = [(practice, problems_of(practice)) for practice in changed]
+            refused = [(practice, problems) for practice, problems in refused if problems]
+            for practice, problems in refused:
+                self.message_user(
+                    request,
+                    f"Not published: {practice.title}: {'; '.join(problems)}.",
+                    messages.WARNING,
+                )
+            changed = [practice for practice in changed if practice not in dict(refused)]
         for practice in changed:
             practice.is_published = published
             practice.save(update_fields=["is_published"])

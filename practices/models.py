@@ -344,6 +344,20 @@ class Practice(models.Model):
         ]
 
 
+class Suggestion(models.Model):
+    """Who suggested a practice through the public form: kept for curators only, never on a
+    public page, in an export or in the API."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="suggestion")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    may_contact = models.BooleanField("may be contacted", default=False)
+    submitted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self):
+        return f"suggested by {self.name}"
+
+
 class DataVersion(models.Model):
     """A token that database triggers replace with a new random value on every write to
     practices, their tags and regions (migration 0005). In-memory facet indexes compare it to

@@ -17,7 +17,12 @@ PRACTICE_MODELS = [
     "pillar",
     "recommendation",
     "typology",
+    "instrumenttype",
+    "budgetrange",
+    "targetgroup",
 ]
+# Who suggested what is personal data: curators may read it (to thank or ask), not change it.
+CURATOR_ONLY_VIEW = ["suggestion"]
 ROLES = {"Curators": ["view", "add", "change"], "Viewers": ["view"]}
 
 
@@ -26,6 +31,8 @@ def ensure_roles(using="default", **kwargs):
     for name, actions in ROLES.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
         codenames = [f"{action}_{model}" for model in PRACTICE_MODELS for action in actions]
+        if name == "Curators":
+            codenames += [f"view_{model}" for model in CURATOR_ONLY_VIEW]
         group.permissions.set(
             Permission.objects.using(using).filter(
                 content_type__app_label="practices", codename__in=codenames

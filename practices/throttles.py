@@ -1,4 +1,5 @@
-"""Per-client request limits for the expensive public endpoints (CSV export, JSON API).
+"""Per-client request limits for the expensive public endpoints (CSV export, JSON API) and
+for the suggestion form.
 
 DRF's throttles count requests in Django's cache (Redis in production, local memory by
 default) and compute Retry-After; the rates come from settings, read on every request so
@@ -22,3 +23,7 @@ class ApiRateThrottle(ClientRateThrottle):
 
 class ExportRateThrottle(ClientRateThrottle):
     scope = "export"
+
+
+class SuggestRateThrottle(ClientRateThrottle):
+    scope = "suggest"

@@ -7,5 +7,7 @@ app_name = "practices"
 urlpatterns = [
     path("", views.practice_list, name="list"),
     path("export.csv", views.practice_export, name="export"),
+    path("suggest/", views.practice_suggest, name="suggest"),
+    path("suggest/thanks/", views.practice_suggest_thanks, name="suggest-thanks"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
 ]

@@ -2,7 +2,7 @@ import math
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
 from practices.exports import csv_chunks, export_filename
@@ -10,8 +10,9 @@ from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.search.keywords import excerpt_html
 from practices.search.selector import search
+from practices.suggest import SuggestionForm, submit_suggestion
 from practices.suggestions import did_you_mean
-from practices.throttles import ExportRateThrottle
+from practices.throttles import ExportRateThrottle, SuggestRateThrottle
 
 PAGE_SIZE = 10
 
@@ -70,6 +71,29 @@ def practice_export(request):
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename(result.params)}"'
     return response
+
+
+def practice_suggest(request):
+    """The public form to suggest a practice; a valid one becomes a draft for the curators."""
+    if request.method != "POST":
+        return render(request, "practices/suggest.html", {"form": SuggestionForm()})
+    throttle = SuggestRateThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 1)
+        response = render(request, "practices/suggest_limited.html", {"wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    form = SuggestionForm(request.POST)
+    if form.is_from_a_bot():
+        return redirect("practices:suggest-thanks")  # no hint that it was noticed
+    if not form.is_valid():
+        return render(request, "practices/suggest.html", {"form": form}, status=400)
+    submit_suggestion(data=form.cleaned_data)
+    return redirect("practices:suggest-thanks")
+
+
+def practice_suggest_thanks(request):
+    return render(request, "practices/suggest_thanks.html")
 
 
 def practice_detail(request, slug):

@@ -14,4 +14,4 @@ from toolkit.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 
 # Tests make many requests from one address; the limit itself is tested with low rates.
-RATE_LIMITS = {"api": "100000/minute", "export": "100000/minute"}
+RATE_LIMITS = {"api": "100000/minute", "export": "100000/minute", "suggest": "100000/minute"}

@@ -189,7 +189,24 @@ CACHES = {
 RATE_LIMITS = {
     "api": os.environ.get("RATE_LIMIT_API", "120/minute"),
     "export": os.environ.get("RATE_LIMIT_EXPORT", "20/minute"),
+    "suggest": os.environ.get("RATE_LIMIT_SUGGEST", "5/hour"),
 }
+
+# Curators are told of each suggestion by email: printed to the console in development, sent
+# through SMTP when EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "toolkit@localhost")
+CURATOR_EMAILS = env_list("CURATOR_EMAILS", [])
 
 # Off only while restoring a backup, so that loading it does not record new versions.
 SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)

@@ -88,8 +88,12 @@ def test_curators_edit_a_practice_and_the_change_is_recorded(sample_practices, s
     assert "Title" in entry.get_change_message()
 
 
+COMPLETE_DESCRIPTION = "A regional programme that funds cluster organisations. " * 4
+
+
 def test_publish_and_unpublish_actions_toggle_the_flag_and_log_it(taxonomies, staff_client):
-    draft = make_practice(slug="draft", is_published=False)
+    # complete for publishing: a challenge and a support type (the factory's), a description
+    draft = make_practice(slug="draft", is_published=False, description=COMPLETE_DESCRIPTION)
     url = reverse("admin:practices_practice_changelist")
     staff_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
@@ -260,3 +264,44 @@ def test_every_change_keeps_a_version_with_who_when_and_what(sample_practices, s
         ).status_code
         == 200
     )
+
+
+def test_publishing_an_incomplete_draft_is_refused_with_the_reason(taxonomies, staff_client):
+    complete = make_practice(slug="complete", is_published=False, description=COMPLETE_DESCRIPTION)
+    thin = make_practice(slug="thin", is_published=False, support=())
+    proposed = make_practice(slug="proposed", is_published=False, description=COMPLETE_DESCRIPTION)
+    Practice.objects.filter(pk=proposed.pk).update(tags_proposed=True)
+    url = reverse("admin:practices_practice_changelist")
+    response = staff_client.post(
+        url,
+        {"action": "publish", "_selected_action": [complete.pk, thin.pk, proposed.pk]},
+        follow=True,
+    )
+    assert set(Practice.objects.published().values_list("slug", flat=True)) == {"complete"}
+    content = response.content.decode()
+    assert (
+        "Not published: Practice" in content
+        and "the description is shorter than 150 characters; no type of cluster support" in content
+    )
+    assert "its tags were proposed by an import and are not confirmed" in content
+    listing = staff_client.get(url).content.decode()
+    assert "no type of cluster support" in listing  # the queue says what each still lacks
+
+
+def test_the_form_refuses_to_publish_an_incomplete_practice(taxonomies, staff_client):
+    practice = make_practice(slug="thin", is_published=False, challenges=())
+    url = reverse("admin:practices_practice_change", args=[practice.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data.update(
+        is_published="on",
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        country="FI",
+        territorial_validity=practice.territorial_validity.pk,
+    )
+    response = staff_client.post(url, {k: v for k, v in data.items() if v not in (None, [])})
+    assert "This practice cannot be published yet: the description is shorter" in (
+        response.content.decode()
+    )
+    practice.refresh_from_db()
+    assert not practice.is_published

@@ -139,6 +139,7 @@ def test_the_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(
         ("list-problem", "/practices/?priority=unknown"),
         ("detail", "/practices/newco-helsinki/"),
         ("not-found", "/practices/no-such-practice/"),
+        ("suggest", "/practices/suggest/"),
     ],
 )
 def test_axe_finds_no_accessibility_violations(sample_practices, live_server, page, name, path):
@@ -158,3 +159,35 @@ def test_the_list_reads_well_on_a_phone(sample_practices, live_server, browser):
     )
     context.close()
     assert overflow <= 0
+
+
+def test_a_suggestion_made_in_the_browser_waits_in_the_review_queue(taxonomies, live_server, page):
+    from practices.models import Practice
+
+    page.goto(f"{live_server.url}/practices/")
+    page.get_by_role("link", name="Suggest a practice").click()
+    page.get_by_label("Title of the practice").fill("Circular textiles cluster")
+    page.get_by_label("Country").select_option("EE")
+    page.get_by_label("Regional").check()
+    page.get_by_label("What the practice does").fill("Too short.")
+    page.get_by_label("Your name").fill("Mari Tamm")
+    page.get_by_label("Your email address").fill("mari@example.ee")
+    page.get_by_role("button", name="Send the suggestion").click()
+    assert page.get_by_role("alert").is_visible()  # the description is too short
+    screenshot(page, "suggest-problem")
+    assert page.get_by_label("Title of the practice").input_value() == "Circular textiles cluster"
+    page.get_by_label("What the practice does").fill(
+        "A regional programme that funds cluster managers to run joint projects on circular "
+        "textiles with small firms and universities."
+    )
+    page.get_by_label("Innovation").check()
+    page.get_by_label("You may contact me about this suggestion").check()
+    page.get_by_role("button", name="Send the suggestion").click()
+    assert page.get_by_role("heading", name="Thank you for your suggestion").is_visible()
+    screenshot(page, "suggest-thanks")
+
+    practice = Practice.objects.get()
+    assert practice.origin == "suggestion" and not practice.is_published
+    assert practice.suggestion.email == "mari@example.ee"
+    page.goto(f"{live_server.url}/practices/")
+    assert result_count(page) == "No practices match this search"

@@ -1,0 +1,126 @@
+"""Suggest a practice: the public form, and what a suggestion becomes (a draft in the review
+queue, its submitter kept apart for curators only, curators told by email)."""
+
+from django import forms
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries import countries
+
+from practices.models import (
+    Practice,
+    StrategicChallenge,
+    Suggestion,
+    SupportType,
+    TerritorialValidity,
+    ThematicPriority,
+)
+
+HONEYPOT = "website"  # a field people never see; bots fill every field they find
+
+
+class SuggestionForm(forms.Form):
+    title = forms.CharField(label="Title of the practice", max_length=300)
+    country = forms.ChoiceField(label="Country", choices=[("", "Choose a country"), *countries])
+    territorial_validity = forms.ModelChoiceField(
+        label="Where it applies",
+        queryset=TerritorialValidity.objects.all(),
+        to_field_name="slug",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    description = forms.CharField(
+        label="What the practice does",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        min_length=100,
+        max_length=5000,
+        help_text="At least 100 characters: who runs it, what it funds or offers, for whom.",
+    )
+    link = forms.URLField(
+        label="Link to further information", max_length=500, required=False, assume_scheme="https"
+    )
+    challenges = forms.ModelMultipleChoiceField(
+        label="Strategic challenges (optional)",
+        queryset=StrategicChallenge.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label="Thematic priorities (optional)",
+        queryset=ThematicPriority.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    support_types = forms.ModelMultipleChoiceField(
+        label="Types of cluster support (optional)",
+        queryset=SupportType.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Your email address", max_length=254)
+    may_contact = forms.BooleanField(
+        label="You may contact me about this suggestion", required=False
+    )
+    website = forms.CharField(
+        label="Leave this field empty", required=False, max_length=200
+    )  # the honeypot (HONEYPOT)
+
+    def is_from_a_bot(self) -> bool:
+        return bool(self.data.get(HONEYPOT))
+
+
+def submit_suggestion(*, data: dict) -> Practice:
+    """Save a valid suggestion as a draft practice with its submitter apart, and tell the
+    curators. Returns the draft."""
+    with transaction.atomic():
+        practice = Practice.objects.create(
+            slug=_free_slug(data["title"]),
+            title=data["title"],
+            description=data["description"],
+            country=data["country"],
+            territorial_validity=data["territorial_validity"],
+            link=data["link"],
+            origin="suggestion",
+            is_published=False,
+        )
+        practice.challenges.set(data["challenges"])
+        practice.priorities.set(data["priorities"])
+        practice.support_types.set(data["support_types"])
+        Suggestion.objects.create(
+            practice=practice,
+            name=data["name"],
+            email=data["email"],
+            may_contact=data["may_contact"],
+        )
+    _tell_curators(practice)
+    return practice
+
+
+def _tell_curators(practice):
+    if not settings.CURATOR_EMAILS:
+        return
+    path = reverse("admin:practices_practice_change", args=[practice.pk])
+    send_mail(
+        subject=f"Suggested practice: {practice.title[:100]}",
+        message=(
+            f"Someone suggested a practice for the toolkit: {practice.title}\n\n"
+            f"It waits as a draft in the review queue: {path}\n"
+        ),
+        from_email=None,
+        recipient_list=settings.CURATOR_EMAILS,
+        fail_silently=True,  # a mail server down must not lose the suggestion
+    )
+
+
+def _free_slug(title) -> str:
+    base = slugify(title)[:150] or "suggested-practice"
+    slug, number = f"{base}-suggested", 2
+    while Practice.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-suggested-{number}", number + 1
+    return slug
