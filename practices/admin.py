@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -152,6 +152,10 @@ class PracticeAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("challenges", "support_types")
+
+    def view_on_site(self, practice):
+        """The staff preview, which shows drafts too, as the public page will."""
+        return reverse("practices:preview", args=[practice.slug])
 
     @admin.display(description="still lacks before publishing")
     def still_lacks(self, practice):

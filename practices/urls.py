@@ -10,4 +10,5 @@ urlpatterns = [
     path("suggest/", views.practice_suggest, name="suggest"),
     path("suggest/thanks/", views.practice_suggest_thanks, name="suggest-thanks"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
+    path("<slug:slug>/preview/", views.practice_preview, name="preview"),
 ]

@@ -1,5 +1,6 @@
 import math
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -99,6 +100,17 @@ def practice_suggest_thanks(request):
 def practice_detail(request, slug):
     practice = get_object_or_404(Practice.objects.published().with_tags(), slug=slug)
     return render(request, "practices/practice_detail.html", {"practice": practice})
+
+
+@staff_member_required
+def practice_preview(request, slug):
+    """A practice, draft or not, exactly as its public page shows it: for curators reviewing."""
+    practice = get_object_or_404(Practice.objects.with_tags(), slug=slug)
+    response = render(
+        request, "practices/practice_detail.html", {"practice": practice, "preview": True}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def healthz(request):

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from practices.models import Practice, ThematicPriority
@@ -61,11 +62,25 @@ def test_a_signed_in_non_staff_user_is_sent_to_the_login_page(
     assert response["Location"].startswith(reverse("admin:login"))
 
 
+def inline_management_data(page):
+    """What a browser sends for the change form's inlines (here, who suggested it): their
+    management forms."""
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): value for name, value in management.initial.items()}
+        )
+    return data
+
+
 def rename_and_retag_in_the_admin(staff_client, practice):
     """Post the change form as a curator would: a new title, Green transition only."""
     url = reverse("admin:practices_practice_change", args=[practice.pk])
-    form = staff_client.get(url).context["adminform"].form
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
     data = {name: form.initial.get(name) for name in form.fields}
+    data.update(inline_management_data(page))
     data.update(
         title="NewCo Helsinki",
         priorities=[ThematicPriority.objects.get(slug="green-transition").pk],
@@ -291,8 +306,10 @@ def test_publishing_an_incomplete_draft_is_refused_with_the_reason(taxonomies, s
 def test_the_form_refuses_to_publish_an_incomplete_practice(taxonomies, staff_client):
     practice = make_practice(slug="thin", is_published=False, challenges=())
     url = reverse("admin:practices_practice_change", args=[practice.pk])
-    form = staff_client.get(url).context["adminform"].form
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
     data = {name: form.initial.get(name) for name in form.fields}
+    data.update(inline_management_data(page))
     data.update(
         is_published="on",
         support_types=list(practice.support_types.values_list("pk", flat=True)),
@@ -305,3 +322,17 @@ def test_the_form_refuses_to_publish_an_incomplete_practice(taxonomies, staff_cl
     )
     practice.refresh_from_db()
     assert not practice.is_published
+
+
+def test_curators_preview_a_draft_as_the_public_page_will_show_it(taxonomies, staff_client):
+    draft = make_practice(slug="draft", title="A draft practice", is_published=False)
+    visitor = Client()
+    assert visitor.get("/practices/draft/preview/").status_code == 302  # to the sign-in page
+    assert visitor.get("/practices/draft/").status_code == 404
+    page = staff_client.get("/practices/draft/preview/")
+    assert page.status_code == 200 and page["X-Robots-Tag"] == "noindex"
+    content = page.content.decode()
+    assert "Preview for curators: this draft is not public yet." in content
+    assert "<h1>A draft practice</h1>" in content
+    change = staff_client.get(reverse("admin:practices_practice_change", args=[draft.pk]))
+    assert "/practices/draft/preview/" in change.content.decode()  # "View on site"

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.core import serializers
 from django.core.management import call_command
+from django.test import override_settings
 
 from practices.models import (
     Pillar,
@@ -95,3 +96,20 @@ def test_loading_the_fixtures_twice_changes_nothing(sample_practices):
     before = snapshot()
     call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
     assert snapshot() == before
+
+
+def test_make_run_shows_at_least_75_published_practices_from_35_countries(taxonomies, client):
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        call_command("loaddata", "sample_practices", "stip_practices", verbosity=0)
+    published = Practice.objects.published()
+    assert published.count() >= 75
+    assert published.values("country").distinct().count() >= 35
+    stip = published.filter(origin="stip")
+    assert stip.count() >= 60 and not stip.filter(source_id="").exists()
+    assert not stip.filter(tags_proposed=True).exists()  # tags read and assigned by a person
+    assert all(
+        len(description) >= 300 for description in stip.values_list("description", flat=True)
+    )
+    page = client.get(stip.first().get_absolute_url()).content.decode()
+    assert "EC-OECD (2021), STIP Compass" in page
+    assert client.get("/practices/").context["page"].paginator.count == published.count()
