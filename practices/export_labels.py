@@ -14,7 +14,7 @@ from django_countries import countries
 
 from practices.csv_format import LIST_SEPARATOR
 from practices.models import Practice, Region
-from practices.search.registry import CHOICE, TAGS, of_kind
+from practices.search.registry import CHOICE, TAGS, of_kind, with_fixed_values
 
 EXPORT_BATCH_SIZE = 2000
 # The practice's own columns that the writers read (the facets' foreign keys come after).
@@ -38,6 +38,7 @@ class Labels:
         self.database = database
         self.tag_facets = of_kind(TAGS)
         self.choice_facets = of_kind(CHOICE)
+        self.fixed_facets = with_fixed_values()
         self.country_names = dict(countries)
         # param -> {id: name}, for the facets held in a foreign key of the practice
         self.choices = {
@@ -80,9 +81,13 @@ class Labels:
 
 
 def practice_columns() -> list[str]:
-    """The database columns the writers read of each practice: ``PRACTICE_FIELDS``, then the
-    foreign key of each ``CHOICE`` facet."""
-    names = [*PRACTICE_FIELDS, *(spec.path for spec in of_kind(CHOICE))]
+    """The database columns the writers read of each practice: ``PRACTICE_FIELDS``, the
+    foreign key of each ``CHOICE`` facet, then the field of each fixed-value facet."""
+    names = [
+        *PRACTICE_FIELDS,
+        *(spec.path for spec in of_kind(CHOICE)),
+        *(spec.path for spec in with_fixed_values()),
+    ]
     return [Practice._meta.get_field(name).column for name in names]
 
 

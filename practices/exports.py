@@ -68,7 +68,9 @@ def export_batches(practices):
 
 def _cells(row, tags, labels) -> list[str]:
     """The cells of one practice's line: ``row`` holds the columns of ``practice_columns``."""
-    pk, slug, title, original, description, country, region, link, updated, *choices = row
+    pk, slug, title, original, description, country, region, link, updated, *facet_values = row
+    choices = facet_values[: len(labels.choice_facets)]
+    fixed = facet_values[len(labels.choice_facets) :]
     region_code, region_name, typology = labels.regions.get(region, ("", "", ""))
     by_column = {
         "slug": slug,
@@ -87,7 +89,14 @@ def _cells(row, tags, labels) -> list[str]:
         by_column[spec.csv_column] = labels.choices[spec.param].get(choice, "")
     for spec in labels.tag_facets:
         by_column[spec.csv_column] = tags[spec.param].get(pk, "")
+    for spec, value in zip(labels.fixed_facets, fixed, strict=True):
+        by_column[spec.csv_column] = spec.slug_of(_stored(spec, value))
     return [by_column[column] for column in COLUMNS]
+
+
+def _stored(spec, value):
+    # SQLite hands a raw boolean back as 0 or 1
+    return bool(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def export_filename(params, *, today=None) -> str:

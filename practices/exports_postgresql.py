@@ -156,6 +156,9 @@ def _csv_lines_sql(labels, quote):
         " country_names.cell AS country_name,"
         + "".join(f" {spec.param}_choices.cell AS {spec.param}," for spec in labels.choice_facets)
         + "".join(f" {spec.param}_cells.cell AS {spec.param}," for spec in labels.tag_facets)
+        + "".join(
+            f" {_fixed_value_cell(spec, practice)} AS {spec.param}," for spec in labels.fixed_facets
+        )
         + " coalesce(regions.cells, %(no_region_cells)s) AS region,"
         f" p.{practice('link')} AS link,"
         f" to_char((p.{practice('updated_at')} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')"
@@ -198,11 +201,23 @@ def _line_cells(labels) -> list[str]:
         "country_name": f"coalesce(country_name, {_csv_cell_sql('country')})",
         **{spec.csv_column: f"coalesce({spec.param}, '')" for spec in labels.choice_facets},
         **{spec.csv_column: f"coalesce({spec.param}, '')" for spec in labels.tag_facets},
+        **{spec.csv_column: spec.param for spec in labels.fixed_facets},
         "region_code": "region",
         "link": _csv_cell_sql("link"),
         "updated": "updated",  # an ISO date: never starts like a formula, never needs quotes
     }
     return [by_column[column] for column in COLUMNS if column in by_column]
+
+
+def _fixed_value_cell(spec, practice) -> str:
+    """The slug of a fixed-value facet's stored value, "" for none. The slugs are the
+    registry's identifiers (letters and hyphens) and the values booleans, so both are written
+    into the statement."""
+    cases = " ".join(
+        f"WHEN p.{practice(spec.path)} = {str(value).upper()} THEN '{slug}'"
+        for slug, value, _ in spec.fixed_values
+    )
+    return f"CASE {cases} ELSE '' END"
 
 
 def _column_namer(model, quote):

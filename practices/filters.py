@@ -49,9 +49,31 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         return {self.field_name: v.pk}
 
 
+class FixedValuesFilter(django_filters.MultipleChoiceFilter):
+    """A plain field of a few values named by slug: ``?evaluated=yes``; any of them matches."""
+
+    def __init__(self, *args, spec, **kwargs):
+        self.spec = spec
+        kwargs["choices"] = [(slug, label) for slug, _, label in spec.fixed_values]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        stored = [self.spec.stored(slug) for slug in value]
+        return queryset.filter(**{f"{self.field_name}__in": stored})
+
+
 def facet_filter(spec) -> django_filters.Filter:
     """The filter of a facet of the registry: every selected value required for a multi-valued
     facet (``conjoined``), any of them for a single-valued one."""
+    if spec.fixed_values:
+        return FixedValuesFilter(
+            spec=spec,
+            field_name=spec.path,
+            widget=forms.CheckboxSelectMultiple,
+            label=spec.label,
+        )
     if spec.model is None:
         return django_filters.MultipleChoiceFilter(
             field_name=spec.path,
@@ -115,10 +137,7 @@ class PracticeFilter(django_filters.FilterSet):
         """The cleaned search of a valid FilterSet as values."""
         data = self.form.cleaned_data
         selected = {
-            spec.param: frozenset(
-                getattr(value, "pk", value) for value in data.get(spec.param) or []
-            )
-            for spec in FACETS
+            spec.param: frozenset(map(_key_of(spec), data.get(spec.param) or [])) for spec in FACETS
         }
         return Criteria(self.keywords, selected, data.get("sort") or "")
 
@@ -133,3 +152,10 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "title" or not keywords:
             return queryset.order_by("title", "pk")
         return queryset.by_relevance(keywords)
+
+
+def _key_of(spec):
+    """How the engines know a cleaned value of a facet: a taxonomy's id, a stored value."""
+    if spec.fixed_values:
+        return spec.stored
+    return lambda value: getattr(value, "pk", value)

@@ -11,7 +11,7 @@ from django_countries import countries
 
 from practices.csv_format import split_list
 from practices.models import Practice, Region, Typology
-from practices.search.registry import CHOICE, TAGS, of_kind
+from practices.search.registry import CHOICE, TAGS, of_kind, with_fixed_values
 
 TEXT_LIMITS = {
     "slug": Practice._meta.get_field("slug").max_length,
@@ -65,6 +65,7 @@ class RowChecker:
         # the facets whose columns the file has
         self.tag_facets = [spec for spec in of_kind(TAGS) if spec.csv_column in header]
         self.choice_facets = [spec for spec in of_kind(CHOICE) if spec.csv_column in header]
+        self.fixed_facets = [spec for spec in with_fixed_values() if spec.csv_column in header]
         self.lookups = {
             spec.param: _Lookup(spec.model) for spec in (*self.tag_facets, *self.choice_facets)
         }
@@ -150,6 +151,13 @@ class RowChecker:
             elif value is None:
                 problem(spec.csv_column, f"Unknown value {text!r}.")
             chosen[spec.path] = value
+        for spec in self.fixed_facets:
+            text = cells[spec.csv_column].casefold()
+            slugs = [slug for slug, _, _ in spec.fixed_values]
+            if text and text not in slugs:
+                problem(spec.csv_column, f"{text!r} is not one of {', '.join(slugs)} (or empty).")
+            else:
+                chosen[spec.path] = spec.stored(text) if text else None
         return chosen
 
     def _tags(self, cells, problem) -> dict:

@@ -42,6 +42,7 @@ def make_practice(
     is_published=True,
     instruments=(),
     budget=None,
+    evaluated=None,
 ):
     """Create a practice; tags are given by slug. Needs the taxonomies fixture."""
     number = next(_sequence)
@@ -56,6 +57,7 @@ def make_practice(
         link=link,
         is_published=is_published,
         budget_range=BudgetRange.objects.get(slug=budget) if budget else None,
+        evaluated=evaluated,
     )
     practice.priorities.set(ThematicPriority.objects.filter(slug__in=priorities))
     practice.challenges.set(StrategicChallenge.objects.filter(slug__in=challenges))

@@ -61,6 +61,8 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
 
 def _choices(spec, engine) -> list[tuple]:
     """(key the engine counts by, slug in URLs, name) of each option, in the facet's order."""
+    if spec.fixed_values:
+        return [(value, slug, label) for slug, value, label in spec.fixed_values]
     if spec.model is not None:
         choices = [
             (value.pk, value.slug, spec.option_name(value)) for value in spec.model.objects.all()

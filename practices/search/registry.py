@@ -53,6 +53,8 @@ class FacetSpec:
     long: bool = False  # many options: the page shows them folded until one is chosen
     csv_by_slug: bool = False  # the CSV cell holds slugs, not names
     options_by_name: bool = False  # options sorted by name, else in the taxonomy's order
+    # For a plain field of a few values: (slug in URLs and CSV, stored value, label) of each.
+    fixed_values: tuple[tuple[str, object, str], ...] = ()
 
     @cached_property
     def kind(self) -> str:
@@ -77,8 +79,18 @@ class FacetSpec:
             return self._choice_names.get(value, value)
         return value.facet_label
 
+    def stored(self, slug):
+        """The value a fixed-value facet stores for ``slug`` (``evaluated=yes`` -> True)."""
+        return {value_slug: value for value_slug, value, _ in self.fixed_values}[slug]
+
+    def slug_of(self, value) -> str:
+        """The slug of a stored value of a fixed-value facet; "" for none (unknown)."""
+        return {value: value_slug for value_slug, value, _ in self.fixed_values}.get(value, "")
+
     @cached_property
     def _choice_names(self) -> dict:
+        if self.fixed_values:
+            return {value: label for _, value, label in self.fixed_values}
         return {value: str(name) for value, name in self.field.choices}
 
 
@@ -136,9 +148,21 @@ FACETS: tuple[FacetSpec, ...] = (
         long=True,
     ),
     FacetSpec("budget", "budget_range", "Yearly budget", "budget_range", BudgetRange),
+    FacetSpec(
+        "evaluated",
+        "evaluated",
+        "Evaluated",
+        "evaluated",
+        fixed_values=(("yes", True, "Yes"), ("no", False, "No")),
+    ),
 )
 PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACETS)
 BY_PARAM: dict[str, FacetSpec] = {spec.param: spec for spec in FACETS}
+
+
+def with_fixed_values() -> list[FacetSpec]:
+    """The facets of a plain field of a few values (evaluated), in the registry's order."""
+    return [spec for spec in FACETS if spec.fixed_values]
 
 
 def of_kind(kind: str) -> list[FacetSpec]:

@@ -57,7 +57,7 @@ def test_the_columns_are_the_public_contract(sample_practices, client):
         "thematic_priorities,recommendations,strategic_challenges,cluster_support,region_code,"
         "region_name,typology,link,updated,"
         # the columns of facets added since the first release come after
-        "instrument_types,budget_range"
+        "instrument_types,budget_range,evaluated"
     )
 
 
@@ -83,6 +83,7 @@ def test_a_row_holds_names_joined_and_recommendation_slugs(sample_practices, cli
         "updated": "2021-11-12",
         "instrument_types": "",
         "budget_range": "",
+        "evaluated": "",
     }
     assert row["description"].startswith("The City of Helsinki invests EUR 9.7 million")
     assert "\n\nThe measure is not aimed at clusters" in row["description"]

@@ -1,5 +1,8 @@
 """Each filter alone and in combination, on the 15 real sample practices: exact sets of slugs."""
 
+import csv
+import io
+
 import pytest
 from django.http import QueryDict
 
@@ -289,10 +292,10 @@ def instruments_and_budgets(taxonomies):
         "grants-for-business-r-d-and-innovation",
         "networking-and-collaborative-platforms",
     )
-    make_practice(slug="both", instruments=[grant, network], budget="1m-5m")
-    make_practice(slug="grant-only", instruments=[grant], budget="5m-20m")
-    make_practice(slug="network-only", instruments=[network])
-    make_practice(slug="neither", budget="1m-5m")
+    make_practice(slug="both", instruments=[grant, network], budget="1m-5m", evaluated=True)
+    make_practice(slug="grant-only", instruments=[grant], budget="5m-20m", evaluated=False)
+    make_practice(slug="network-only", instruments=[network], evaluated=True)
+    make_practice(slug="neither", budget="1m-5m")  # evaluated: unknown
     return grant, network
 
 
@@ -314,3 +317,39 @@ def test_budget_ranges_combine_with_or(instruments_and_budgets, client):
     assert api["results"][0]["budget_range"] == {"slug": "5m-20m", "name": "5M-20M"}
     export = b"".join(client.get("/practices/export.csv?budget=1m-5m").streaming_content)
     assert export.decode("utf-8-sig").count("\r\n") == 3  # header and two practices
+
+
+def test_evaluated_filters_by_yes_or_no_and_unknown_is_neither(instruments_and_budgets, client):
+    assert found("evaluated=yes") == {"both", "network-only"}
+    assert found("evaluated=no") == {"grant-only"}
+    assert found("evaluated=yes&evaluated=no") == {"both", "network-only", "grant-only"}
+    assert found("evaluated=yes&budget=1m-5m") == {"both"}
+    assert client.get("/practices/?evaluated=maybe").status_code == 400
+    api = client.get("/api/practices/?evaluated=no").json()
+    assert [p["slug"] for p in api["results"]] == ["grant-only"]
+    assert api["results"][0]["evaluated"] is False
+    body = b"".join(client.get("/practices/export.csv?evaluated=yes").streaming_content)
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert [(row["slug"], row["evaluated"]) for row in rows] == [
+        ("both", "yes"),
+        ("network-only", "yes"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["", "evaluated=yes", "budget=1m-5m", "instrument=grants-for-business-r-d-and-innovation"],
+)
+def test_the_new_facets_count_what_clicking_finds(instruments_and_budgets, client, query_string):
+    facets = client.get(f"/practices/?{query_string}").context["facets"]
+    for facet in facets:
+        if facet.param not in {"evaluated", "budget", "instrument"}:
+            continue
+        for option in facet.options:
+            params = QueryDict(query_string, mutable=True)
+            if facet.param == "instrument":
+                if option.slug not in params.getlist("instrument"):
+                    params.appendlist("instrument", option.slug)
+            else:
+                params.setlist(facet.param, [option.slug])
+            assert option.count == len(found(params.urlencode())), (facet.param, option.slug)

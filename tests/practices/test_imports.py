@@ -264,3 +264,24 @@ def test_the_command_refuses_a_bad_file_listing_each_problem(taxonomies, tmp_pat
 def test_the_command_reports_a_missing_file(taxonomies, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_practices", str(tmp_path / "missing.csv"))
+
+
+def test_the_evaluated_column_reads_yes_no_or_empty(sample_practices, client):
+    exported = list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+    for row in exported:
+        row["evaluated"] = {"newco-helsinki": "Yes", "circular-flanders": "no"}.get(row["slug"], "")
+
+    def as_file(rows):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue().encode()
+
+    assert import_practices(as_file(exported)).ok
+    evaluated = dict(Practice.objects.values_list("slug", "evaluated"))
+    assert (evaluated["newco-helsinki"], evaluated["circular-flanders"]) == (True, False)
+    assert evaluated["cluster-programme-latvia"] is None
+    exported[0]["evaluated"] = "maybe"
+    report = import_practices(as_file(exported))
+    assert [(p.row, p.column) for p in report.problems] == [(2, "evaluated")]

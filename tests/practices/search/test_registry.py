@@ -19,7 +19,7 @@ def test_each_facet_is_stored_the_way_its_kind_says():
         "instrument",
     ]
     assert [spec.param for spec in of_kind(CHOICE)] == ["territorial_validity", "budget"]
-    assert [spec.param for spec in of_kind(FIELD)] == ["country"]
+    assert [spec.param for spec in of_kind(FIELD)] == ["country", "evaluated"]
     assert [spec.param for spec in of_kind(THROUGH)] == ["typology"]
     assert all(spec.multi_valued == (spec.kind == TAGS) for spec in FACETS)
 
