@@ -31,7 +31,9 @@ FIRST_COLUMNS = [
     "updated",
 ]
 COLUMNS = FIRST_COLUMNS + [
-    spec.csv_column for spec in FACETS if spec.csv_column not in FIRST_COLUMNS
+    spec.csv_column
+    for spec in FACETS
+    if spec.csv_column is not None and spec.csv_column not in FIRST_COLUMNS
 ]
 LIST_SEPARATOR = "; "
 

@@ -7,6 +7,7 @@ are made from ``search.registry.FACETS``.
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from practices.models import Practice
 from practices.search.criteria import Criteria
@@ -64,9 +65,40 @@ class FixedValuesFilter(django_filters.MultipleChoiceFilter):
         return queryset.filter(**{f"{self.field_name}__in": stored})
 
 
+class ActiveInYearFilter(django_filters.MultipleChoiceFilter):
+    """Years in which a practice runs: ``?year=2021``; with several, active in each."""
+
+    YEARS = range(1900, 2101)
+
+    def __init__(self, *args, spec, **kwargs):
+        self.spec = spec
+        kwargs["choices"] = [(str(year), str(year)) for year in self.YEARS]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        for year in map(int, value or []):
+            queryset = queryset.filter(active_in(self.spec, year))
+        return queryset
+
+
+def active_in(spec, year: int) -> Q:
+    """Practices of a span facet that run in ``year``."""
+    return Q(**{f"{spec.path}__lte": year}) & (
+        Q(**{f"{spec.end_path}__isnull": True}) | Q(**{f"{spec.end_path}__gte": year})
+    )
+
+
 def facet_filter(spec) -> django_filters.Filter:
     """The filter of a facet of the registry: every selected value required for a multi-valued
     facet (``conjoined``), any of them for a single-valued one."""
+    if spec.end_path:
+        return ActiveInYearFilter(
+            spec=spec,
+            field_name=spec.path,
+            widget=forms.CheckboxSelectMultiple,
+            conjoined=True,  # active in each chosen year
+            label=spec.label,
+        )
     if spec.fixed_values:
         return FixedValuesFilter(
             spec=spec,
@@ -158,4 +190,6 @@ def _key_of(spec):
     """How the engines know a cleaned value of a facet: a taxonomy's id, a stored value."""
     if spec.fixed_values:
         return spec.stored
+    if spec.end_path:
+        return int
     return lambda value: getattr(value, "pk", value)

@@ -43,6 +43,7 @@ def make_practice(
     instruments=(),
     budget=None,
     evaluated=None,
+    years=(None, None),
 ):
     """Create a practice; tags are given by slug. Needs the taxonomies fixture."""
     number = next(_sequence)
@@ -58,6 +59,8 @@ def make_practice(
         is_published=is_published,
         budget_range=BudgetRange.objects.get(slug=budget) if budget else None,
         evaluated=evaluated,
+        start_year=years[0],
+        end_year=years[1],
     )
     practice.priorities.set(ThematicPriority.objects.filter(slug__in=priorities))
     practice.challenges.set(StrategicChallenge.objects.filter(slug__in=challenges))

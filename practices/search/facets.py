@@ -63,6 +63,9 @@ def _choices(spec, engine) -> list[tuple]:
     """(key the engine counts by, slug in URLs, name) of each option, in the facet's order."""
     if spec.fixed_values:
         return [(value, slug, label) for slug, value, label in spec.fixed_values]
+    if spec.end_path:  # years, the most recent first
+        years = sorted(engine.present_values(spec), reverse=True)
+        return [(year, str(year), str(year)) for year in years]
     if spec.model is not None:
         choices = [
             (value.pk, value.slug, spec.option_name(value)) for value in spec.model.objects.all()

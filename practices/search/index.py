@@ -11,9 +11,10 @@ import threading
 from dataclasses import dataclass
 
 from django.db import connections
+from django.utils import timezone
 
 from practices.models import DataVersion, Practice
-from practices.search.registry import FACETS
+from practices.search.registry import FACETS, TAGS
 
 
 @dataclass
@@ -58,7 +59,9 @@ def _build(using, version) -> FacetIndex:
     # In title order, as the result list: a page in that order is then a walk along the bits.
     published = Practice.objects.using(using).published().order_by("title", "pk")
     single_valued = [spec for spec in FACETS if not spec.multi_valued]
-    rows = list(published.values_list("pk", *(spec.path for spec in single_valued)))
+    spans = [spec for spec in FACETS if spec.end_path]
+    span_paths = [path for spec in spans for path in (spec.path, spec.end_path)]
+    rows = list(published.values_list("pk", *(spec.path for spec in single_valued), *span_paths))
     positions = {row[0]: position for position, row in enumerate(rows)}
     size = (len(rows) + 7) // 8
     maps: dict[str, dict] = {spec.param: {} for spec in FACETS}
@@ -69,12 +72,19 @@ def _build(using, version) -> FacetIndex:
             bitmap = maps[param][key] = bytearray(size)
         bitmap[position >> 3] |= 1 << (position & 7)
 
+    this_year = timezone.now().year
     for position, (_, *keys) in enumerate(rows):
-        for spec, key in zip(single_valued, keys, strict=True):
+        for spec, key in zip(single_valued, keys[: len(single_valued)], strict=True):
             if key is not None:  # a practice without a region has no typology
                 mark(spec.param, key, position)
+        bounds = keys[len(single_valued) :]
+        for number, spec in enumerate(spans):
+            start, end = bounds[2 * number], bounds[2 * number + 1]
+            if start is not None:  # a practice of unknown start is active in no known year
+                for year in range(start, max(start, end or this_year) + 1):
+                    mark(spec.param, year, position)
     for spec in FACETS:
-        if spec.multi_valued:
+        if spec.kind == TAGS:
             for practice_id, tag_id in _links(using, spec.field):
                 position = positions.get(practice_id)
                 if position is not None:

@@ -88,8 +88,12 @@ class IndexEngine:
         return counts
 
     def present_values(self, spec) -> list:
-        """The values of a facet without a taxonomy (country) that published practices hold."""
-        return list(self.index.bits[spec.param])
+        """The values of a facet without a taxonomy that published practices hold: countries,
+        or every year from the earliest start to the latest end (or this year)."""
+        values = list(self.index.bits[spec.param])
+        if spec.end_path and values:
+            return list(range(min(values), max(values) + 1))
+        return values
 
     def ordered(self, fetch: Callable, *, headlines: bool = False) -> Sequence:
         """The results in display order, each practice fetched through ``fetch`` (a

@@ -40,6 +40,7 @@ TAGS = "tags"  # a many-to-many relation of Practice
 CHOICE = "choice"  # a foreign key of Practice
 FIELD = "field"  # a plain field of Practice with choices (country)
 THROUGH = "through"  # a taxonomy reached through another relation (a region's typology)
+SPAN = "span"  # the years from a start field to an end field (active in year)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class FacetSpec:
     param: str  # the URL parameter, also the key of the API's facets
     path: str  # from Practice, as the ORM spells it: "challenges", "region__typology"
     label: str
-    csv_column: str
+    csv_column: str | None  # None: written through other columns (a span's start and end)
     model: type[models.Model] | None = None  # the taxonomy; None for a field with choices
     multi_valued: bool = False
     long: bool = False  # many options: the page shows them folded until one is chosen
@@ -55,9 +56,13 @@ class FacetSpec:
     options_by_name: bool = False  # options sorted by name, else in the taxonomy's order
     # For a plain field of a few values: (slug in URLs and CSV, stored value, label) of each.
     fixed_values: tuple[tuple[str, object, str], ...] = ()
+    # For a span: the field that ends it (``path`` starts it); empty means "still running".
+    end_path: str = ""
 
     @cached_property
     def kind(self) -> str:
+        if self.end_path:
+            return SPAN
         if "__" in self.path:
             return THROUGH
         field = Practice._meta.get_field(self.path)
@@ -154,6 +159,17 @@ FACETS: tuple[FacetSpec, ...] = (
         "Evaluated",
         "evaluated",
         fixed_values=(("yes", True, "Yes"), ("no", False, "No")),
+    ),
+    # A practice is active in year Y when it starts in Y or before and ends in Y or later (or
+    # has no end). Several years: active in each of them.
+    FacetSpec(
+        "year",
+        "start_year",
+        "Active in year",
+        None,
+        multi_valued=True,
+        long=True,
+        end_path="end_year",
     ),
 )
 PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACETS)

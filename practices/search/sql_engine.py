@@ -10,10 +10,12 @@ for a single-valued facet the facet's own selection is left out (see ``registry`
 from collections.abc import Callable, Sequence
 from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import QueryDict
+from django.utils import timezone
 
-from practices.filters import PracticeFilter
+from practices.filters import PracticeFilter, active_in
 from practices.search.criteria import Criteria
 from practices.search.registry import FACETS
 
@@ -31,10 +33,22 @@ class SqlEngine:
     @cached_property
     def counts(self) -> dict[str, dict]:
         """For each facet, {value key: the number of results choosing it would give}."""
-        return {
-            spec.param: self._tag_counts(spec) if spec.multi_valued else self._counts_of(spec)
-            for spec in FACETS
-        }
+        return {spec.param: self._counts(spec) for spec in FACETS}
+
+    def _counts(self, spec) -> dict:
+        if spec.end_path:
+            return self._year_counts(spec)
+        return self._tag_counts(spec) if spec.multi_valued else self._counts_of(spec)
+
+    def _year_counts(self, spec) -> dict:
+        """Results active in each year a practice runs, in one aggregate query."""
+        years = self.present_values(spec)
+        if not years:
+            return {}
+        counts = self.filterset.qs.order_by().aggregate(
+            **{f"y{year}": Count("pk", filter=active_in(spec, year)) for year in years}
+        )
+        return {int(name[1:]): count for name, count in counts.items()}
 
     def _tag_counts(self, spec) -> dict:
         relation = spec.field
@@ -58,9 +72,19 @@ class SqlEngine:
         return {key: count for key, count in rows if key is not None}
 
     def present_values(self, spec) -> list:
-        """The values of a facet without a taxonomy (country) that the searched practices
-        hold."""
-        return list(self.filterset.queryset.order_by().values_list(spec.path, flat=True).distinct())
+        """The values of a facet without a taxonomy that the searched practices hold: countries,
+        or every year from the earliest start to the latest end (or this year)."""
+        practices = self.filterset.queryset.order_by()
+        if spec.end_path:
+            # as the index marks them: each practice from its start to its end, or this year
+            last = Greatest(spec.path, Coalesce(spec.end_path, Value(timezone.now().year)))
+            bounds = practices.filter(**{f"{spec.path}__isnull": False}).aggregate(
+                first=Min(spec.path), last=Max(last)
+            )
+            if bounds["first"] is None:
+                return []
+            return list(range(bounds["first"], bounds["last"] + 1))
+        return list(practices.values_list(spec.path, flat=True).distinct())
 
     def ordered(self, fetch: Callable, *, headlines: bool = False) -> Sequence:
         practices = fetch(self.filterset.qs)

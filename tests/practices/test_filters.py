@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.http import QueryDict
+from django.utils import timezone
 
 from tests.factories import make_practice
 from tests.searching import search_practices
@@ -292,10 +293,18 @@ def instruments_and_budgets(taxonomies):
         "grants-for-business-r-d-and-innovation",
         "networking-and-collaborative-platforms",
     )
-    make_practice(slug="both", instruments=[grant, network], budget="1m-5m", evaluated=True)
-    make_practice(slug="grant-only", instruments=[grant], budget="5m-20m", evaluated=False)
-    make_practice(slug="network-only", instruments=[network], evaluated=True)
-    make_practice(slug="neither", budget="1m-5m")  # evaluated: unknown
+    make_practice(
+        slug="both",
+        instruments=[grant, network],
+        budget="1m-5m",
+        evaluated=True,
+        years=(2015, 2019),
+    )
+    make_practice(
+        slug="grant-only", instruments=[grant], budget="5m-20m", evaluated=False, years=(2018, None)
+    )
+    make_practice(slug="network-only", instruments=[network], evaluated=True, years=(2021, 2021))
+    make_practice(slug="neither", budget="1m-5m")  # evaluated, years: unknown
     return grant, network
 
 
@@ -338,18 +347,45 @@ def test_evaluated_filters_by_yes_or_no_and_unknown_is_neither(instruments_and_b
 
 @pytest.mark.parametrize(
     "query_string",
-    ["", "evaluated=yes", "budget=1m-5m", "instrument=grants-for-business-r-d-and-innovation"],
+    [
+        "",
+        "evaluated=yes",
+        "budget=1m-5m",
+        "instrument=grants-for-business-r-d-and-innovation",
+        "year=2019",
+    ],
 )
 def test_the_new_facets_count_what_clicking_finds(instruments_and_budgets, client, query_string):
     facets = client.get(f"/practices/?{query_string}").context["facets"]
     for facet in facets:
-        if facet.param not in {"evaluated", "budget", "instrument"}:
+        if facet.param not in {"evaluated", "budget", "instrument", "year"}:
             continue
+        assert facet.options, facet.param
         for option in facet.options:
             params = QueryDict(query_string, mutable=True)
-            if facet.param == "instrument":
-                if option.slug not in params.getlist("instrument"):
-                    params.appendlist("instrument", option.slug)
+            if facet.param in {"instrument", "year"}:  # every chosen value required
+                if option.slug not in params.getlist(facet.param):
+                    params.appendlist(facet.param, option.slug)
             else:
                 params.setlist(facet.param, [option.slug])
             assert option.count == len(found(params.urlencode())), (facet.param, option.slug)
+
+
+def test_active_in_year_means_started_by_then_and_not_ended_before(instruments_and_budgets, client):
+    assert found("year=2019") == {"both", "grant-only"}
+    assert found("year=2021") == {"grant-only", "network-only"}  # grant-only has no end
+    assert found("year=2014") == set()
+    assert found("year=2019&year=2021") == {"grant-only"}  # active in each
+    assert client.get("/practices/?year=soon").status_code == 400
+    years = client.get("/practices/").context["facets"]
+    options = {o.slug: o.count for f in years if f.param == "year" for o in f.options}
+    this_year = timezone.now().year
+    assert list(options)[0] == str(this_year) and list(options)[-1] == "2015"  # recent first
+    assert (options["2015"], options["2019"], options["2020"], options[str(this_year)]) == (
+        1,
+        2,
+        1,
+        1,
+    )
+    api = client.get("/api/practices/?year=2021").json()
+    assert sorted(p["slug"] for p in api["results"]) == ["grant-only", "network-only"]

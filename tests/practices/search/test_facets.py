@@ -42,7 +42,8 @@ def test_every_facet_count_equals_the_count_you_get_by_clicking(sample_practices
     facets = facets_for(query_string)
     assert set(facets) == {spec.param for spec in FACETS}
     for param, facet in facets.items():
-        assert facet.options, param
+        # no sample practice says when it started (years are tested in test_filters)
+        assert facet.options or param == "year", param
         for option in facet.options:
             assert option.count == count_by_clicking(query_string, param, option.slug), (
                 param,

@@ -7,7 +7,16 @@ from django.http import QueryDict
 from practices.csv_format import COLUMNS
 from practices.filters import PracticeFilter
 from practices.search.index import current_index
-from practices.search.registry import CHOICE, FACETS, FIELD, PARAMS, TAGS, THROUGH, of_kind
+from practices.search.registry import (
+    CHOICE,
+    FACETS,
+    FIELD,
+    PARAMS,
+    SPAN,
+    TAGS,
+    THROUGH,
+    of_kind,
+)
 
 
 def test_each_facet_is_stored_the_way_its_kind_says():
@@ -21,7 +30,8 @@ def test_each_facet_is_stored_the_way_its_kind_says():
     assert [spec.param for spec in of_kind(CHOICE)] == ["territorial_validity", "budget"]
     assert [spec.param for spec in of_kind(FIELD)] == ["country", "evaluated"]
     assert [spec.param for spec in of_kind(THROUGH)] == ["typology"]
-    assert all(spec.multi_valued == (spec.kind == TAGS) for spec in FACETS)
+    assert [spec.param for spec in of_kind(SPAN)] == ["year"]
+    assert all(spec.multi_valued == (spec.kind in (TAGS, SPAN)) for spec in FACETS)
 
 
 def test_the_filterset_has_one_filter_per_facet_between_keywords_and_sort():
@@ -34,8 +44,9 @@ def test_the_filterset_has_one_filter_per_facet_between_keywords_and_sort():
         assert filters[spec.param].conjoined == spec.multi_valued
 
 
-def test_every_facet_has_a_csv_column():
-    assert {spec.csv_column for spec in FACETS} <= set(COLUMNS)
+def test_every_facet_has_a_csv_column_but_spans_which_have_their_start_and_end():
+    assert {spec.csv_column for spec in FACETS if spec.kind != SPAN} <= set(COLUMNS)
+    assert all(spec.csv_column is None for spec in of_kind(SPAN))
 
 
 @pytest.mark.django_db
