@@ -51,15 +51,18 @@ class PracticeQuerySet(models.QuerySet):
 
     def with_tags(self):
         """Fetch everything a detail page, the API or the import reads of each practice, in a
-        fixed number of queries. The tags of each relation come as a plain list in
-        ``<relation>_list`` (``priorities_list``, ...) rather than in cached managers: Django
-        makes a manager and a queryset per practice and relation for those, which was most
-        of the time of an API page of 20 practices."""
+        fixed number of queries: the values of every single-valued and tag facet. The tags of
+        each relation come as a plain list in ``<relation>_list`` (``priorities_list``, ...)
+        rather than in cached managers: Django makes a manager and a queryset per practice and
+        relation for those, which was most of the time of an API page of 20 practices."""
+        # Imported here: the registry imports the models, which import this module.
+        from practices.search.registry import TAGS, of_kind
+
         pointed_to = [field.name for field in self.model._meta.fields if field.many_to_one]
         return self.select_related(*pointed_to, "region__typology").prefetch_related(
             *(
-                Prefetch(relation.name, _tags_of(relation), to_attr=f"{relation.name}_list")
-                for relation in self.model._meta.many_to_many
+                Prefetch(spec.path, _tags_of(spec.field), to_attr=f"{spec.path}_list")
+                for spec in of_kind(TAGS)
             )
         )
 
