@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from practices.import_checks import ImportProblem
+from practices.imports import ImportReport
 from practices.models import (
     BudgetRange,
     InstrumentType,
@@ -66,23 +67,17 @@ UNKNOWN_BUDGETS = {"", "Unknown", "Don't know"}
 
 
 @dataclass
-class StipReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+class StipReport(ImportReport):
+    """The CSV import's report, with the fields kept as curators left them and the tags
+    proposed."""
+
     # (slug, field, the curator's value, the source's value)
     conflicts: list[tuple[str, str, object, object]] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
     proposed_tags: Counter = field(default_factory=Counter)  # tag slug -> practices
-    dry_run: bool = False
-
-    @property
-    def ok(self):
-        return not self.problems
 
     def summary(self):
         if self.problems:
-            return f"Refused: {len(self.problems)} problem(s) found; nothing was changed."
+            return super().summary()
         counts = (len(self.created), len(self.updated), len(self.unchanged), len(self.conflicts))
         verb = "Dry run: {} to create, {} to update, {} unchanged, {} conflicts; nothing written."
         if not self.dry_run:

@@ -74,13 +74,19 @@ def inline_management_data(page):
     return data
 
 
-def rename_and_retag_in_the_admin(staff_client, practice):
-    """Post the change form as a curator would: a new title, Green transition only."""
+def change_form_data(staff_client, practice):
+    """The change form's URL and what a browser would send back unchanged."""
     url = reverse("admin:practices_practice_change", args=[practice.pk])
     page = staff_client.get(url)
     form = page.context["adminform"].form
     data = {name: form.initial.get(name) for name in form.fields}
     data.update(inline_management_data(page))
+    return url, data
+
+
+def rename_and_retag_in_the_admin(staff_client, practice):
+    """Post the change form as a curator would: a new title, Green transition only."""
+    url, data = change_form_data(staff_client, practice)
     data.update(
         title="NewCo Helsinki",
         priorities=[ThematicPriority.objects.get(slug="green-transition").pk],
@@ -305,11 +311,7 @@ def test_publishing_an_incomplete_draft_is_refused_with_the_reason(taxonomies, s
 
 def test_the_form_refuses_to_publish_an_incomplete_practice(taxonomies, staff_client):
     practice = make_practice(slug="thin", is_published=False, challenges=())
-    url = reverse("admin:practices_practice_change", args=[practice.pk])
-    page = staff_client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form.initial.get(name) for name in form.fields}
-    data.update(inline_management_data(page))
+    url, data = change_form_data(staff_client, practice)
     data.update(
         is_published="on",
         support_types=list(practice.support_types.values_list("pk", flat=True)),
