@@ -21,6 +21,16 @@ from practices.models import (
 HONEYPOT = "website"  # a field people never see; bots fill every field they find
 
 
+def _optional_tags(label, taxonomy):
+    return forms.ModelMultipleChoiceField(
+        label=f"{label} (optional)",
+        queryset=taxonomy.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
 class SuggestionForm(forms.Form):
     title = forms.CharField(label="Title of the practice", max_length=300)
     country = forms.ChoiceField(label="Country", choices=[("", "Choose a country"), *countries])
@@ -41,27 +51,9 @@ class SuggestionForm(forms.Form):
     link = forms.URLField(
         label="Link to further information", max_length=500, required=False, assume_scheme="https"
     )
-    challenges = forms.ModelMultipleChoiceField(
-        label="Strategic challenges (optional)",
-        queryset=StrategicChallenge.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    priorities = forms.ModelMultipleChoiceField(
-        label="Thematic priorities (optional)",
-        queryset=ThematicPriority.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    support_types = forms.ModelMultipleChoiceField(
-        label="Types of cluster support (optional)",
-        queryset=SupportType.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    challenges = _optional_tags("Strategic challenges", StrategicChallenge)
+    priorities = _optional_tags("Thematic priorities", ThematicPriority)
+    support_types = _optional_tags("Types of cluster support", SupportType)
     name = forms.CharField(label="Your name", max_length=200)
     email = forms.EmailField(label="Your email address", max_length=254)
     may_contact = forms.BooleanField(
