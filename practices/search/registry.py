@@ -173,7 +173,6 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
 )
 PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACETS)
-BY_PARAM: dict[str, FacetSpec] = {spec.param: spec for spec in FACETS}
 
 
 def with_fixed_values() -> list[FacetSpec]:
