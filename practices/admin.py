@@ -139,7 +139,6 @@ class PracticeAdmin(SimpleHistoryAdmin):
                     "organisation",
                     "evaluated",
                     "evaluation_links",
-                    "target_groups",
                 ]
             },
         ),

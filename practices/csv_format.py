@@ -1,14 +1,13 @@
 """The CSV exchange format shared by the export and the import: columns and cell escaping.
 
-The column order is a public contract; every facet of the registry has a column. Cells that
+The column order is a public contract: columns are only ever added at the end. Every facet of
+the registry has a column, and so has each plain field a researcher may want. Cells that
 a spreadsheet would run as a formula are neutralised with a leading apostrophe (OWASP "CSV
 Injection"); ``restore_cell`` undoes exactly that, so every value survives a round trip
 unchanged.
 """
 
 import re
-
-from practices.search.registry import FACETS
 
 # The columns of the first release, in their order; the column of a facet added later comes
 # after them, so no column a reader relies on ever moves.
@@ -30,11 +29,12 @@ FIRST_COLUMNS = [
     "link",
     "updated",
 ]
-COLUMNS = FIRST_COLUMNS + [
-    spec.csv_column
-    for spec in FACETS
-    if spec.csv_column is not None and spec.csv_column not in FIRST_COLUMNS
-]
+# Columns added since, in the order they were added. Each facet of the registry has its column
+# among them (a test holds it so); the plain fields are the practice's own, same names.
+LATER_FACET_COLUMNS = ["instrument_types", "budget_range", "evaluated", "target_groups"]
+PLAIN_COLUMNS = ["start_year", "end_year", "organisation", "evaluation_links", "source_id"]
+YEAR_COLUMNS = ("start_year", "end_year")
+COLUMNS = FIRST_COLUMNS + LATER_FACET_COLUMNS + PLAIN_COLUMNS
 LIST_SEPARATOR = "; "
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

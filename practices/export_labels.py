@@ -12,7 +12,7 @@ from django.db import connections
 from django.utils import timezone
 from django_countries import countries
 
-from practices.csv_format import LIST_SEPARATOR
+from practices.csv_format import LIST_SEPARATOR, PLAIN_COLUMNS
 from practices.models import Practice, Region
 from practices.search.registry import CHOICE, TAGS, of_kind, with_fixed_values
 
@@ -82,11 +82,13 @@ class Labels:
 
 def practice_columns() -> list[str]:
     """The database columns the writers read of each practice: ``PRACTICE_FIELDS``, the
-    foreign key of each ``CHOICE`` facet, then the field of each fixed-value facet."""
+    foreign key of each ``CHOICE`` facet, the field of each fixed-value facet, then the plain
+    fields of ``csv_format.PLAIN_COLUMNS``."""
     names = [
         *PRACTICE_FIELDS,
         *(spec.path for spec in of_kind(CHOICE)),
         *(spec.path for spec in with_fixed_values()),
+        *PLAIN_COLUMNS,
     ]
     return [Practice._meta.get_field(name).column for name in names]
 

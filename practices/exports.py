@@ -13,7 +13,7 @@ from django.db import connections
 from django.utils import timezone
 
 from practices import export_labels, exports_postgresql
-from practices.csv_format import COLUMNS, csv_line, neutralise_cell
+from practices.csv_format import COLUMNS, PLAIN_COLUMNS, csv_line, neutralise_cell
 from practices.export_labels import Labels, practice_columns, rows_where_in, utc_date
 from practices.models import Practice
 
@@ -70,7 +70,8 @@ def _cells(row, tags, labels) -> list[str]:
     """The cells of one practice's line: ``row`` holds the columns of ``practice_columns``."""
     pk, slug, title, original, description, country, region, link, updated, *facet_values = row
     choices = facet_values[: len(labels.choice_facets)]
-    fixed = facet_values[len(labels.choice_facets) :]
+    fixed = facet_values[len(labels.choice_facets) : -len(PLAIN_COLUMNS)]
+    plain = facet_values[-len(PLAIN_COLUMNS) :]
     region_code, region_name, typology = labels.regions.get(region, ("", "", ""))
     by_column = {
         "slug": slug,
@@ -91,6 +92,8 @@ def _cells(row, tags, labels) -> list[str]:
         by_column[spec.csv_column] = tags[spec.param].get(pk, "")
     for spec, value in zip(labels.fixed_facets, fixed, strict=True):
         by_column[spec.csv_column] = spec.slug_of(_stored(spec, value))
+    for column, value in zip(PLAIN_COLUMNS, plain, strict=True):
+        by_column[column] = "" if value is None else str(value)
     return [by_column[column] for column in COLUMNS]
 
 

@@ -10,7 +10,15 @@ from django.db import connections, transaction
 from psycopg.adapt import Loader
 
 from practices import export_labels
-from practices.csv_format import COLUMNS, FORMULA_STARTS, LIST_SEPARATOR, csv_line, neutralise_cell
+from practices.csv_format import (
+    COLUMNS,
+    FORMULA_STARTS,
+    LIST_SEPARATOR,
+    PLAIN_COLUMNS,
+    YEAR_COLUMNS,
+    csv_line,
+    neutralise_cell,
+)
 from practices.export_labels import Labels
 from practices.models import Practice
 
@@ -161,7 +169,8 @@ def _csv_lines_sql(labels, quote):
         )
         + " coalesce(regions.cells, %(no_region_cells)s) AS region,"
         f" p.{practice('link')} AS link,"
-        f" to_char((p.{practice('updated_at')} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')"
+        + "".join(f" p.{practice(column)} AS {column}," for column in PLAIN_COLUMNS)
+        + f" to_char((p.{practice('updated_at')} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')"
         " AS updated"
         " FROM wanted"
         f" JOIN {quote(Practice._meta.db_table)} AS p ON p.{practice('id')} = wanted.id"
@@ -205,6 +214,12 @@ def _line_cells(labels) -> list[str]:
         "region_code": "region",
         "link": _csv_cell_sql("link"),
         "updated": "updated",  # an ISO date: never starts like a formula, never needs quotes
+        **{
+            column: f"coalesce({column}::text, '')"  # digits only
+            if column in YEAR_COLUMNS
+            else _csv_cell_sql(column)
+            for column in PLAIN_COLUMNS
+        },
     }
     return [by_column[column] for column in COLUMNS if column in by_column]
 

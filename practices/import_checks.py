@@ -3,13 +3,14 @@ problem that names its row and column. Nothing here writes."""
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.utils import timezone
 from django_countries import countries
 
-from practices.csv_format import split_list
+from practices.csv_format import PLAIN_COLUMNS, YEAR_COLUMNS, split_list
 from practices.models import Practice, Region, Typology
 from practices.search.registry import CHOICE, TAGS, of_kind, with_fixed_values
 
@@ -21,6 +22,11 @@ TEXT_LIMITS = {
     "region_code": Region._meta.get_field("code").max_length,
     "region_name": Region._meta.get_field("name").max_length,
 }
+PLAIN_TEXT_LIMITS = {
+    "organisation": Practice._meta.get_field("organisation").max_length,
+    "source_id": Practice._meta.get_field("source_id").max_length,
+}
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,10 @@ class RowChecker:
         self.regions = {
             region.code.casefold(): region for region in Region.objects.select_related("typology")
         }
+        # the plain fields whose columns the file has
+        self.plain_columns = [column for column in PLAIN_COLUMNS if column in header]
         self.seen_slugs = {}
+        self.seen_source_ids = {}
         self.url_validator = URLValidator()
 
     def check(self, number, cells) -> tuple["Row | None", list[ImportProblem]]:
@@ -88,6 +97,7 @@ class RowChecker:
         tags = self._tags(cells, problem)
         region_to_create = self._region(cells, problem)
         self._check_link(cells, problem)
+        plain = self._plain(number, cells, problem)
         updated = self._updated(cells, problem)
         if problems:
             return None, problems
@@ -99,6 +109,7 @@ class RowChecker:
             "country": country,
             **choices,
             "link": cells["link"],
+            **plain,
         }
         return Row(
             number=number,
@@ -205,6 +216,63 @@ class RowChecker:
                 self.url_validator(cells["link"])
             except ValidationError:
                 problem("link", f"{cells['link'][:80]!r} is not a valid URL (http:// or https://).")
+
+    def _plain(self, number, cells, problem) -> dict:
+        """The practice's own fields among the later columns, by field name."""
+        values = {}
+        for column in self.plain_columns:
+            text = cells[column]
+            if column in YEAR_COLUMNS:
+                values[column] = self._year(column, text, problem)
+            elif column == "evaluation_links":
+                values[column] = self._links(column, text, problem)
+            else:
+                limit = PLAIN_TEXT_LIMITS[column]
+                if len(text) > limit:
+                    problem(column, f"Longer than {limit} characters.")
+                values[column] = text
+        start, end = values.get("start_year"), values.get("end_year")
+        if start is not None and end is not None and end < start:
+            problem("end_year", f"The practice ends ({end}) before it starts ({start}).")
+        source_id = values.get("source_id")
+        if source_id:
+            if source_id in self.seen_source_ids:
+                problem(
+                    "source_id",
+                    f"{source_id!r} appears twice in the file"
+                    f" (also row {self.seen_source_ids[source_id]}).",
+                )
+            self.seen_source_ids.setdefault(source_id, number)
+            holder = self.source_ids.get(source_id)
+            if holder is not None and holder != cells["slug"]:
+                problem(
+                    "source_id", f"{source_id!r} is the source of another practice, {holder!r}."
+                )
+        return values
+
+    @cached_property
+    def source_ids(self) -> dict:
+        """The source id of each practice that has one: {source id: slug}."""
+        return dict(Practice.objects.exclude(source_id="").values_list("source_id", "slug"))
+
+    @staticmethod
+    def _year(column, text, problem):
+        if not text:
+            return None
+        if not text.isdigit() or not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+            problem(column, f"{text!r} is not a year like 2021.")
+            return None
+        return int(text)
+
+    def _links(self, column, text, problem) -> str:
+        """One address a line, as the practice holds them; the export writes them so."""
+        links = [line.strip() for line in text.splitlines() if line.strip()]
+        for link in links:
+            try:
+                self.url_validator(link)
+            except ValidationError:
+                problem(column, f"{link[:80]!r} is not a valid URL (http:// or https://).")
+        return "\n".join(links)
 
     def _updated(self, cells, problem):
         if not cells["updated"]:

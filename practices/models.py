@@ -321,6 +321,8 @@ class Practice(models.Model):
         if touch and not self._state.adding:
             self.updated_at = timezone.now()
         self.search_document = search_document(self.title, self.original_title, self.description)
+        # one address a line, whatever line ends a browser sent: the export writes them as kept
+        self.evaluation_links = "\n".join(self.evaluation_link_list)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_document", "updated_at"}
         super().save(*args, **kwargs)

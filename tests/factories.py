@@ -10,6 +10,7 @@ from practices.models import (
     Region,
     StrategicChallenge,
     SupportType,
+    TargetGroup,
     TerritorialValidity,
     ThematicPriority,
     Typology,
@@ -44,6 +45,8 @@ def make_practice(
     budget=None,
     evaluated=None,
     years=(None, None),
+    target_groups=(),
+    **facts,
 ):
     """Create a practice; tags are given by slug. Needs the taxonomies fixture."""
     number = next(_sequence)
@@ -61,10 +64,12 @@ def make_practice(
         evaluated=evaluated,
         start_year=years[0],
         end_year=years[1],
+        **facts,
     )
     practice.priorities.set(ThematicPriority.objects.filter(slug__in=priorities))
     practice.challenges.set(StrategicChallenge.objects.filter(slug__in=challenges))
     practice.support_types.set(SupportType.objects.filter(slug__in=support))
     practice.recommendations.set(Recommendation.objects.filter(slug__in=recommendations))
     practice.instrument_types.set(InstrumentType.objects.filter(slug__in=instruments))
+    practice.target_groups.set(TargetGroup.objects.filter(slug__in=target_groups))
     return practice

@@ -40,6 +40,11 @@ class PracticeSerializer(serializers.ModelSerializer):
     typology = TagSerializer(source="region.typology", allow_null=True, default=None)
     link = OptionalURLField(help_text="Further information, often in the original language.")
     updated = serializers.SerializerMethodField(help_text="Date of the last update (UTC).")
+    evaluation_links = serializers.ListField(
+        child=serializers.URLField(),
+        source="evaluation_link_list",
+        help_text="Reports of the practice's evaluations.",
+    )
 
     class Meta:
         model = Practice

@@ -31,6 +31,7 @@ def test_every_table_the_search_reads_is_watched():
         "practices_practice_target_groups",
         "practices_instrumenttype",
         "practices_budgetrange",
+        "practices_targetgroup",
     }
 
 

@@ -57,7 +57,9 @@ def test_the_columns_are_the_public_contract(sample_practices, client):
         "thematic_priorities,recommendations,strategic_challenges,cluster_support,region_code,"
         "region_name,typology,link,updated,"
         # the columns of facets added since the first release come after
-        "instrument_types,budget_range,evaluated"
+        "instrument_types,budget_range,evaluated,target_groups,"
+        # then the practice's plain fields
+        "start_year,end_year,organisation,evaluation_links,source_id"
     )
 
 
@@ -84,6 +86,12 @@ def test_a_row_holds_names_joined_and_recommendation_slugs(sample_practices, cli
         "instrument_types": "",
         "budget_range": "",
         "evaluated": "",
+        "target_groups": "",
+        "start_year": "",
+        "end_year": "",
+        "organisation": "",
+        "evaluation_links": "",
+        "source_id": "",
     }
     assert row["description"].startswith("The City of Helsinki invests EUR 9.7 million")
     assert "\n\nThe measure is not aimed at clusters" in row["description"]
@@ -98,6 +106,35 @@ def test_the_export_holds_every_match_not_one_page_in_the_page_order(taxonomies,
     expected = list(search_practices(QueryDict("country=FI")).qs.values_list("slug", flat=True))
     assert slugs == expected
     assert len(slugs) == 25 and slugs[0] == "p24"
+
+
+FACTS = {
+    "years": (2019, 2024),
+    "organisation": '=Ministry of "Economy", Innovation',
+    "evaluation_links": "https://example.eu/report-1\nhttps://example.eu/report,2",
+    "source_id": "http://stip.oecd.org/2021/data/policyInitiatives/99",
+    "target_groups": ["smes", "entrepreneurs"],
+    "instruments": ["networking-and-collaborative-platforms"],
+    "budget": "1m-5m",
+    "evaluated": True,
+}
+
+
+def test_a_row_holds_the_facts_of_the_practice(taxonomies, client):
+    make_practice(slug="facts", **FACTS)
+    _, body = download(client)
+    (row,) = rows_of(body)
+    assert {column: row[column] for column in COLUMNS[16:]} == {
+        "instrument_types": "Networking and collaborative platforms",
+        "budget_range": "1M-5M",
+        "evaluated": "yes",
+        "target_groups": "SMEs; Entrepreneurs",
+        "start_year": "2019",
+        "end_year": "2024",
+        "organisation": '\'=Ministry of "Economy", Innovation',
+        "evaluation_links": "https://example.eu/report-1\nhttps://example.eu/report,2",
+        "source_id": "http://stip.oecd.org/2021/data/policyInitiatives/99",
+    }
 
 
 def test_drafts_are_never_exported(taxonomies, client):
@@ -175,6 +212,7 @@ def test_postgresql_writes_the_sample_export_byte_for_byte_as_python_does(sample
         region=make_region(code="DK99", name='Hovedstaden, "capital"', typology="agri-textile"),
         priorities=["digital-transition", "resilience"],
         recommendations=["r12", "r9", "r1"],
+        **FACTS,
     )
     practices = Practice.objects.order_by("title", "pk")
     exported = postgresql_export(practices)

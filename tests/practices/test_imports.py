@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from practices import imports
-from practices.csv_format import FIRST_COLUMNS
+from practices.csv_format import COLUMNS, FIRST_COLUMNS
 from practices.imports import import_practices
 from practices.models import Practice, Region
 from tests.factories import make_practice
@@ -64,6 +64,14 @@ def test_export_import_export_gives_a_byte_identical_file(sample_practices, clie
         description="-minus first\n\n+plus second",
         link="https://example.eu/a?b=c",
         region=Region.objects.get(code="DK01"),
+        years=(2019, None),
+        organisation="+Agency, for Innovation",
+        evaluation_links="https://example.eu/r1\nhttps://example.eu/r2",
+        source_id="http://stip.oecd.org/2021/data/policyInitiatives/99",
+        target_groups=["smes", "women"],
+        instruments=["innovation-vouchers"],
+        budget="5m-20m",
+        evaluated=False,
     )
     first = export_bytes(client)
     Practice.objects.all().delete()
@@ -71,7 +79,11 @@ def test_export_import_export_gives_a_byte_identical_file(sample_practices, clie
     report = import_practices(first)
     assert report.ok, [str(p) for p in report.problems]
     assert len(report.created) == 16
-    assert Practice.objects.get(slug="formulas").title == "=1+2"
+    formulas = Practice.objects.get(slug="formulas")
+    assert (formulas.title, formulas.organisation) == ("=1+2", "+Agency, for Innovation")
+    assert (formulas.start_year, formulas.end_year, formulas.evaluated) == (2019, None, False)
+    assert formulas.evaluation_link_list == ["https://example.eu/r1", "https://example.eu/r2"]
+    assert {group.slug for group in formulas.target_groups.all()} == {"smes", "women"}
     assert export_bytes(client) == first
 
 
@@ -196,6 +208,79 @@ BAD_FILES = {
     "binary, not CSV": (b"PK\x03\x04\x00\x00binary", [(1, "")]),
     "empty": (b"", [(1, "")]),
 }
+
+
+FULL_HEADER = ",".join(COLUMNS)
+
+
+def full_row(**later):
+    """``GOOD_ROW`` with a cell for every later column: empty unless given."""
+    return ",".join([GOOD_ROW, *(later.get(column, "") for column in COLUMNS[16:])])
+
+
+BAD_FILES |= {
+    "year not a number": (
+        csv_file(full_row(start_year="2O21"), header=FULL_HEADER),
+        [(2, "start_year")],
+    ),
+    "year out of range": (
+        csv_file(full_row(end_year="20210"), header=FULL_HEADER),
+        [(2, "end_year")],
+    ),
+    "ends before it starts": (
+        csv_file(full_row(start_year="2021", end_year="2019"), header=FULL_HEADER),
+        [(2, "end_year")],
+    ),
+    "malformed evaluation link": (
+        csv_file(
+            full_row(evaluation_links='"https://example.eu/\nreport.pdf"'), header=FULL_HEADER
+        ),
+        [(2, "evaluation_links")],
+    ),
+    "organisation too long": (
+        csv_file(full_row(organisation="x" * 301), header=FULL_HEADER),
+        [(2, "organisation")],
+    ),
+    "source id twice": (
+        csv_file(
+            full_row(source_id="stip-1"),
+            full_row(source_id="stip-1").replace("new-practice", "other"),
+            header=FULL_HEADER,
+        ),
+        [(3, "source_id")],
+    ),
+    "unknown target group": (
+        csv_file(full_row(target_groups="SMEs; Martians"), header=FULL_HEADER),
+        [(2, "target_groups")],
+    ),
+}
+
+
+def test_a_source_id_held_by_another_practice_is_refused(sample_practices):
+    make_practice(slug="holder", source_id="stip-7")
+    report = import_practices(csv_file(full_row(source_id="stip-7"), header=FULL_HEADER))
+    assert [str(problem) for problem in report.problems] == [
+        "row 2, column source_id: 'stip-7' is the source of another practice, 'holder'."
+    ]
+    assert not Practice.objects.filter(slug="new-practice").exists()
+
+
+def test_the_facts_of_a_full_row_are_imported(taxonomies):
+    row = full_row(
+        start_year="2015",
+        end_year="2027",
+        organisation="Business Finland",
+        evaluation_links='"https://example.eu/a\r\n\r\n https://example.eu/b "',
+        source_id="http://stip.oecd.org/2021/data/policyInitiatives/1",
+        target_groups="smes; Women",
+    )
+    assert import_practices(csv_file(row, header=FULL_HEADER)).ok
+    practice = Practice.objects.get(slug="new-practice")
+    assert (practice.start_year, practice.end_year) == (2015, 2027)
+    assert practice.organisation == "Business Finland"
+    assert practice.evaluation_links == "https://example.eu/a\nhttps://example.eu/b"
+    assert practice.source_id == "http://stip.oecd.org/2021/data/policyInitiatives/1"
+    assert {group.slug for group in practice.target_groups.all()} == {"smes", "women"}
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)

@@ -3,6 +3,8 @@
 import jsonschema
 import pytest
 
+from tests.factories import make_practice
+
 pytestmark = pytest.mark.django_db
 
 
@@ -57,6 +59,26 @@ def test_a_real_detail_response_matches_the_description(sample_practices, client
     schema = response_schema(openapi, "/api/practices/{slug}/")
     for slug in ["newco-helsinki", "cluster-programme-latvia"]:
         validate(openapi, schema, client.get(f"/api/practices/{slug}/").json())
+
+
+def test_a_practice_with_every_fact_matches_the_description(taxonomies, client, openapi):
+    make_practice(
+        slug="facts",
+        years=(2019, 2023),
+        organisation="Business Finland",
+        evaluation_links="https://example.eu/r1",
+        source_id="http://stip.oecd.org/2021/data/policyInitiatives/99",
+        target_groups=["smes"],
+        instruments=["innovation-vouchers"],
+        budget="5m-20m",
+        evaluated=False,
+    )
+    schema = response_schema(openapi, "/api/practices/{slug}/")
+    body = client.get("/api/practices/facts/").json()
+    validate(openapi, schema, body)
+    body["evaluation_links"] = "https://example.eu/r1"  # a string, not a list
+    with pytest.raises(jsonschema.ValidationError):
+        validate(openapi, schema, body)
 
 
 def test_real_taxonomies_match_the_description(sample_practices, client, openapi):

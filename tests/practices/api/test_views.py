@@ -101,6 +101,32 @@ def test_a_practice_reads_like_its_csv_row_with_tags_as_objects(sample_practices
     assert body["updated"] == "2021-11-12"
 
 
+def test_a_practice_carries_its_facts(taxonomies, client):
+    make_practice(
+        slug="facts",
+        years=(2019, None),
+        organisation="Business Finland",
+        evaluation_links="https://example.eu/r1\nhttps://example.eu/r2",
+        source_id="http://stip.oecd.org/2021/data/policyInitiatives/99",
+        target_groups=["smes"],
+        instruments=["innovation-vouchers"],
+        budget="5m-20m",
+        evaluated=True,
+    )
+    body = client.get("/api/practices/facts/").json()
+    assert {name: body[name] for name in list(body)[-9:]} == {
+        "instrument_types": [{"slug": "innovation-vouchers", "name": "Innovation vouchers"}],
+        "budget_range": {"slug": "5m-20m", "name": "5M-20M"},
+        "evaluated": True,
+        "target_groups": [{"slug": "smes", "name": "SMEs"}],
+        "start_year": 2019,
+        "end_year": None,
+        "organisation": "Business Finland",
+        "evaluation_links": ["https://example.eu/r1", "https://example.eu/r2"],
+        "source_id": "http://stip.oecd.org/2021/data/policyInitiatives/99",
+    }
+
+
 def test_a_practice_without_region_has_nulls(sample_practices, client):
     body = client.get("/api/practices/cluster-programme-latvia/").json()
     assert body["region_code"] is None and body["typology"] is None

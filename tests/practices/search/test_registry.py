@@ -26,6 +26,7 @@ def test_each_facet_is_stored_the_way_its_kind_says():
         "support",
         "recommendation",
         "instrument",
+        "target_group",
     ]
     assert [spec.param for spec in of_kind(CHOICE)] == ["territorial_validity", "budget"]
     assert [spec.param for spec in of_kind(FIELD)] == ["country", "evaluated"]
