@@ -1,4 +1,8 @@
+import base64
 import secrets
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,7 +20,7 @@ from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.exports import csv_chunks
-from practices.imports import import_practices
+from practices.imports import ImportReport, import_practices
 from practices.models import (
     Pillar,
     Practice,
@@ -31,7 +35,7 @@ from practices.models import (
 )
 from practices.review import problems_of, publication_problems
 from practices.search.registry import CHOICE, FACETS, TAGS
-from practices.stip import differences_from_import
+from practices.stip import CLUSTER_POLICIES, differences_from_import, import_stip
 
 ADMIN_IMPORT_MAX_BYTES = 10 * 2**20  # larger files: manage.py import_practices
 WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
@@ -66,9 +70,71 @@ class ImportForm(forms.Form):
         if upload.size > ADMIN_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is larger than {ADMIN_IMPORT_MAX_BYTES // 2**20} MB: "
-                "import it with manage.py import_practices."
+                "import it with manage.py on the server."
             )
         return upload
+
+
+class StipImportForm(ImportForm):
+    file = forms.FileField(
+        label="STIP Compass file",
+        help_text="The EC-OECD STIP Compass export: comma-separated, or the official "
+        "pipe-separated download with its second header row.",
+    )
+    theme = forms.RegexField(
+        regex=r"^TH\d{1,4}$",
+        initial=CLUSTER_POLICIES,
+        max_length=6,
+        help_text=f"The STIP theme of the initiatives to keep; {CLUSTER_POLICIES} is cluster "
+        "policies.",
+        error_messages={"invalid": "A STIP theme code, e.g. TH47."},
+    )
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A file the admin previews (a dry run), then imports once a curator confirms."""
+
+    slug: str
+    title: str
+    form: type[ImportForm]
+    run: Callable[..., ImportReport]  # run(content, dry_run=..., **the form's options)
+    outcome: str  # what the confirmed import does, said beside the preview
+    command: str
+
+
+INTAKES = {
+    intake.slug: intake
+    for intake in [
+        Intake(
+            "csv",
+            "Import practices from CSV",
+            ImportForm,
+            import_practices,
+            "Imported practices are published.",
+            "import_practices",
+        ),
+        Intake(
+            "stip",
+            "Import from the STIP Compass",
+            StipImportForm,
+            import_stip,
+            "Imported practices are drafts with proposed tags: nothing appears on the public "
+            "site until a curator publishes it. Fields a curator changed since the last import "
+            "are kept (the conflicts below).",
+            "import_stip",
+        ),
+    ]
+}
+
+
+def _packed(content: bytes) -> str:
+    """The upload as kept in the session until it is confirmed: CSV compresses about tenfold."""
+    return base64.b64encode(zlib.compress(content)).decode("ascii")
+
+
+def _unpacked(packed: str) -> bytes:
+    return zlib.decompress(base64.b64decode(packed))
 
 
 class SuggestionInline(admin.StackedInline):
@@ -201,59 +267,75 @@ class PracticeAdmin(SimpleHistoryAdmin):
             path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
+                {"intake": "csv"},
                 name="practices_practice_import",
+            ),
+            path(
+                "import-stip/",
+                self.admin_site.admin_view(self.import_view),
+                {"intake": "stip"},
+                name="practices_practice_import_stip",
             ),
             *super().get_urls(),
         ]
 
-    def import_view(self, request):
-        """Upload a CSV, preview what it would change, then confirm. The same all-or-nothing
-        import as ``manage.py import_practices``; nothing is written before the confirmation."""
+    def import_view(self, request, intake):
+        """Upload a file, preview what it would change, then confirm: the same all-or-nothing
+        import as the management command; nothing is written before the confirmation."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
+        intake = INTAKES[intake]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import practices from CSV",
+            "title": intake.title,
+            "intake": intake,
             "max_megabytes": ADMIN_IMPORT_MAX_BYTES // 2**20,
         }
         if request.method == "POST" and "confirm" in request.POST:
-            return self._confirm_import(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
+            return self._confirm_import(request, intake)
+        form = intake.form(request.POST or None, request.FILES or None)
         context["form"] = form
         if request.method == "POST" and form.is_valid():
+            options = {name: value for name, value in form.cleaned_data.items() if name != "file"}
             upload = form.cleaned_data["file"]
             content = upload.read()
-            report = import_practices(content, dry_run=True)
+            report = intake.run(content, dry_run=True, **options)
             context.update(report=report, filename=upload.name)
             if report.ok:
                 token = secrets.token_urlsafe(16)
-                request.session[f"practice-import-{token}"] = {
+                request.session[f"practice-import-{intake.slug}-{token}"] = {
                     "name": upload.name,
-                    "content": content.decode("utf-8-sig"),
+                    "content": _packed(content),
+                    "options": options,
                 }
                 context["token"] = token
         return TemplateResponse(request, "admin/practices/practice/import.html", context)
 
-    def _confirm_import(self, request):
-        pending = request.session.pop(f"practice-import-{request.POST.get('token', '')}", None)
+    def _confirm_import(self, request, intake):
+        token = request.POST.get("token", "")
+        pending = request.session.pop(f"practice-import-{intake.slug}-{token}", None)
+        start_again = redirect(request.path)
         if pending is None:
             self.message_user(
                 request, "That import has expired: upload the file again.", messages.ERROR
             )
-            return redirect("admin:practices_practice_import")
+            return start_again
         # Checked again: the data may have changed since the preview.
-        report = import_practices(pending["content"].encode("utf-8"))
+        report = intake.run(_unpacked(pending["content"]), **pending["options"])
         if not report.ok:
             for problem in report.problems[:20]:
                 self.message_user(request, str(problem), messages.ERROR)
             self.message_user(request, report.summary(), messages.ERROR)
-            return redirect("admin:practices_practice_import")
+            return start_again
         self._log_import(request, report, pending["name"])
         self.message_user(
             request, f"Imported {pending['name']}: {report.summary()}", messages.SUCCESS
         )
-        return redirect("admin:practices_practice_changelist")
+        changelist = reverse("admin:practices_practice_changelist")
+        if intake.slug == "stip":
+            changelist += "?is_published__exact=0&origin__exact=stip"
+        return redirect(changelist)
 
     def _log_import(self, request, report, filename):
         content_type = ContentType.objects.get_for_model(Practice)

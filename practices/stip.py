@@ -75,6 +75,11 @@ class StipReport(ImportReport):
     conflicts: list[tuple[str, str, object, object]] = field(default_factory=list)
     proposed_tags: Counter = field(default_factory=Counter)  # tag slug -> practices
 
+    @property
+    def proposed_tag_counts(self) -> list[tuple[str, int]]:
+        """(tag slug, practices) of each tag proposed, the most frequent first."""
+        return sorted(self.proposed_tags.items(), key=lambda tag: (-tag[1], tag[0]))
+
     def summary(self):
         if self.problems:
             return super().summary()

@@ -4,7 +4,10 @@ import csv
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from practices.models import Practice
 from practices.stip import import_stip
@@ -290,8 +293,67 @@ def test_a_published_import_shows_its_facts_and_credits_the_oecd(taxonomies, cli
         "Ministry of Economic Affairs",
         'href="/practices/?budget=1m-5m"',
         'href="/practices/?instrument=networking-and-collaborative-platforms"',
+        'href="/practices/?target_group=smes"',
         'Yes: <a class="external" href="https://example.fi/evaluation"',
         f'Source: <a class="external" href="{URI}1"',
         "EC-OECD (2021), STIP Compass",
     ]:
         assert expected in page, expected
+
+
+def upload_stip(staff_client, content, theme="TH47"):
+    return staff_client.post(
+        reverse("admin:practices_practice_import_stip"),
+        {"file": SimpleUploadedFile("stip.csv", content, content_type="text/csv"), "theme": theme},
+    )
+
+
+def confirm_stip(staff_client, preview):
+    return staff_client.post(
+        reverse("admin:practices_practice_import_stip"),
+        {"confirm": "1", "token": preview.context["token"]},
+    )
+
+
+def test_the_admin_previews_a_stip_upload_then_imports_drafts(taxonomies, staff_client):
+    preview = upload_stip(staff_client, official_file())
+    page = preview.content.decode()
+    assert "Dry run: 4 to create, 0 to update, 0 unchanged, 0 conflicts" in page
+    assert "<tr><td>networking</td><td>3</td></tr>" in page  # the proposed tags, counted
+    assert "cluster-programme-1-stip-1" in page
+    assert not Practice.objects.exists(), "nothing is written before the confirmation"
+    response = confirm_stip(staff_client, preview)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?is_published__exact=0&origin__exact=stip")
+    assert set(imported()) == {"1", "2", "3", "4"}
+    assert not Practice.objects.published().exists()
+    assert LogEntry.objects.filter(change_message="Imported from stip.csv.").count() == 4
+
+
+def test_the_admin_preview_of_a_reimport_lists_the_conflicts(taxonomies, staff_client):
+    import_stip(comma_file())
+    Practice.objects.filter(source_id=f"{URI}2").update(title="Flemish clusters")
+    renamed = [row(2, NameEnglish="Renamed", CountryCode="BEVLG", TH82="1")]
+    page = upload_stip(staff_client, comma_file(renamed)).content.decode()
+    assert "1 conflicts" in page
+    assert (
+        "<tr><td>cluster-programme-2-stip-2</td><td>title</td>"
+        "<td>Flemish clusters</td><td>Renamed</td></tr>"
+    ) in page
+
+
+def test_the_admin_keeps_the_theme_of_the_preview(taxonomies, staff_client):
+    preview = upload_stip(staff_client, comma_file([row(5, TH47="0", TH92="1")]), theme="TH92")
+    assert "1 to create" in preview.content.decode()
+    confirm_stip(staff_client, preview)
+    assert set(imported()) == {"5"}
+
+
+def test_the_admin_refuses_a_bad_theme_or_a_broken_file(taxonomies, staff_client):
+    response = upload_stip(staff_client, comma_file(), theme="47; DROP")
+    assert "A STIP theme code, e.g. TH47." in response.content.decode()
+    assert "token" not in response.context
+    response = upload_stip(staff_client, comma_file([row(1, StartDateYear="soon")]))
+    assert "<td>2</td><td>StartDateYear</td>" in response.content.decode()
+    assert "token" not in response.context
+    assert not Practice.objects.exists()

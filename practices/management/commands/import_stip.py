@@ -39,7 +39,6 @@ class Command(BaseCommand):
             for label, slugs in [("created", report.created), ("updated", report.updated)]:
                 for slug in slugs:
                     self.stdout.write(f"{label}: {slug}")
-        by_count = sorted(report.proposed_tags.items(), key=lambda tag: (-tag[1], tag[0]))
-        proposed = ", ".join(f"{tag} {count}" for tag, count in by_count)
+        proposed = ", ".join(f"{tag} {count}" for tag, count in report.proposed_tag_counts)
         self.stdout.write(f"Proposed tags (practices): {proposed or 'none'}")
         self.stdout.write(self.style.SUCCESS(report.summary()))
