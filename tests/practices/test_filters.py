@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from tests.factories import make_practice
-from tests.searching import search_practices
+from tests.searching import api_slugs, csv_slugs, html_slugs, search_practices
 
 pytestmark = pytest.mark.django_db
 
@@ -299,11 +299,23 @@ def instruments_and_budgets(taxonomies):
         budget="1m-5m",
         evaluated=True,
         years=(2015, 2019),
+        target_groups=["smes", "women"],
     )
     make_practice(
-        slug="grant-only", instruments=[grant], budget="5m-20m", evaluated=False, years=(2018, None)
+        slug="grant-only",
+        instruments=[grant],
+        budget="5m-20m",
+        evaluated=False,
+        years=(2018, None),
+        target_groups=["smes"],
     )
-    make_practice(slug="network-only", instruments=[network], evaluated=True, years=(2021, 2021))
+    make_practice(
+        slug="network-only",
+        instruments=[network],
+        evaluated=True,
+        years=(2021, 2021),
+        target_groups=["women"],
+    )
     make_practice(slug="neither", budget="1m-5m")  # evaluated, years: unknown
     return grant, network
 
@@ -315,6 +327,16 @@ def test_instrument_types_combine_with_and(instruments_and_budgets, client):
     facets = {f.param: f for f in client.get("/practices/").context["facets"]}
     counts = {o.slug: o.count for o in facets["instrument"].options}
     assert (counts[grant], counts[network], counts["innovation-vouchers"]) == (2, 2, 0)
+
+
+def test_target_groups_combine_with_and(instruments_and_budgets, client):
+    assert found("target_group=smes") == {"both", "grant-only"}
+    assert found("target_group=smes&target_group=women") == {"both"}
+    assert found("target_group=women&evaluated=yes&year=2021") == {"network-only"}
+    assert client.get("/practices/?target_group=martians").status_code == 400
+    facets = {f.param: f for f in client.get("/practices/?target_group=women").context["facets"]}
+    counts = {o.slug: o.count for o in facets["target_group"].options}
+    assert (counts["women"], counts["smes"], counts["teachers"]) == (2, 1, 0)
 
 
 def test_budget_ranges_combine_with_or(instruments_and_budgets, client):
@@ -345,6 +367,29 @@ def test_evaluated_filters_by_yes_or_no_and_unknown_is_neither(instruments_and_b
     ]
 
 
+NEW_FACETS = {"evaluated", "budget", "instrument", "year", "target_group"}
+
+
+@pytest.mark.parametrize(
+    ("query_string", "expected"),
+    [
+        ("evaluated=yes&budget=1m-5m&budget=5m-20m", {"both"}),
+        ("instrument=networking-and-collaborative-platforms&year=2019", {"both"}),
+        ("target_group=smes&evaluated=no", {"grant-only"}),
+        ("year=2021&sort=-updated", {"grant-only", "network-only"}),
+        ("q=measure&target_group=women", {"both", "network-only"}),
+    ],
+)
+def test_the_page_the_api_and_the_export_find_what_the_new_filters_select(
+    instruments_and_budgets, client, query_string, expected
+):
+    assert found(query_string) == expected
+    html = html_slugs(client, query_string)
+    assert set(html) == expected
+    assert api_slugs(client, query_string) == html
+    assert csv_slugs(client, query_string) == html
+
+
 @pytest.mark.parametrize(
     "query_string",
     [
@@ -353,17 +398,18 @@ def test_evaluated_filters_by_yes_or_no_and_unknown_is_neither(instruments_and_b
         "budget=1m-5m",
         "instrument=grants-for-business-r-d-and-innovation",
         "year=2019",
+        "target_group=smes",
     ],
 )
 def test_the_new_facets_count_what_clicking_finds(instruments_and_budgets, client, query_string):
     facets = client.get(f"/practices/?{query_string}").context["facets"]
     for facet in facets:
-        if facet.param not in {"evaluated", "budget", "instrument", "year"}:
+        if facet.param not in NEW_FACETS:
             continue
         assert facet.options, facet.param
         for option in facet.options:
             params = QueryDict(query_string, mutable=True)
-            if facet.param in {"instrument", "year"}:  # every chosen value required
+            if facet.param in {"instrument", "year", "target_group"}:  # every value required
                 if option.slug not in params.getlist(facet.param):
                     params.appendlist(facet.param, option.slug)
             else:

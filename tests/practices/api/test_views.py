@@ -1,11 +1,9 @@
-import csv
-import io
-
 import pytest
 
 from practices.models import Practice
 from practices.search.registry import PARAMS
 from tests.factories import make_practice
+from tests.searching import api_slugs, csv_slugs, html_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -20,32 +18,6 @@ SEARCHES = [
     "q=innovation+networks",
     "sort=country",
 ]
-
-
-def api_slugs(client, query):
-    slugs, url = [], f"/api/practices/?{query}&page_size=3"
-    while url:
-        body = client.get(url).json()
-        slugs += [practice["slug"] for practice in body["results"]]
-        url = body["next"]
-    return slugs
-
-
-def html_slugs(client, query):
-    slugs, page = [], 1
-    while True:
-        response = client.get(f"/practices/?{query}&page={page}")
-        slugs += [practice.slug for practice in response.context["page"].object_list]
-        if not response.context["page"].has_next():
-            return slugs
-        page += 1
-
-
-def csv_slugs(client, query):
-    body = b"".join(client.get(f"/practices/export.csv?{query}").streaming_content)
-    return [
-        row["slug"] for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))
-    ]
 
 
 @pytest.mark.parametrize("query", SEARCHES)
