@@ -16,12 +16,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.exports import csv_chunks
 from practices.imports import ImportReport, import_practices
 from practices.models import (
+    BudgetRange,
+    InstrumentType,
     Pillar,
     Practice,
     Recommendation,
@@ -29,6 +32,7 @@ from practices.models import (
     StrategicChallenge,
     Suggestion,
     SupportType,
+    TargetGroup,
     TerritorialValidity,
     ThematicPriority,
     Typology,
@@ -148,6 +152,9 @@ class SuggestionInline(admin.StackedInline):
     max_num = 0
     verbose_name = verbose_name_plural = "suggested by"
 
+    def has_add_permission(self, request, obj=None):
+        return False  # only the public form makes a suggestion
+
 
 @admin.register(Practice)
 class PracticeAdmin(SimpleHistoryAdmin):
@@ -156,14 +163,19 @@ class PracticeAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "country",
-        "territorial_validity",
         "origin",
         "is_published",
         "still_lacks",
-        "updated_at",
+        "last_updated",
     ]
     list_display_links = ["title"]
-    list_filter = ["is_published", "origin", "tags_proposed", *(spec.path for spec in FACETS)]
+    # the facets of a few values: a long list (countries, years) would bury the queue
+    list_filter = [
+        "is_published",
+        "origin",
+        "tags_proposed",
+        *(spec.path for spec in FACETS if not spec.long),
+    ]
     list_select_related = ["territorial_validity", "region"]
     search_fields = [
         "title",
@@ -180,6 +192,10 @@ class PracticeAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     actions = ["publish", "unpublish", "export_csv"]
     save_on_top = True
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
@@ -222,7 +238,11 @@ class PracticeAdmin(SimpleHistoryAdmin):
         """The staff preview, which shows drafts too, as the public page will."""
         return reverse("practices:preview", args=[practice.slug])
 
-    @admin.display(description="still lacks before publishing")
+    @admin.display(description="last updated", ordering="updated_at")
+    def last_updated(self, practice):
+        return date_format(timezone.localtime(practice.updated_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description="still lacks")
     def still_lacks(self, practice):
         return "; ".join(problems_of(practice)) or "nothing"
 
@@ -406,6 +426,14 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 for taxonomy in [TerritorialValidity, ThematicPriority, StrategicChallenge, SupportType, Pillar]:
     admin.site.register(taxonomy, TaxonomyAdmin)
+
+
+@admin.register(InstrumentType, BudgetRange, TargetGroup)
+class StipTaxonomyAdmin(TaxonomyAdmin):
+    """The taxonomies taken from the STIP Compass codebook: their code is what an import reads."""
+
+    list_display = ["name", "code", "slug", "position", "practice_count"]
+    search_fields = ["name", "slug", "code"]
 
 
 @admin.register(Recommendation)

@@ -14,7 +14,7 @@ def publication_problems(*, description, challenges, support_types, tags_propose
     if not support_types:
         problems.append("no type of cluster support")
     if tags_proposed:
-        problems.append("its tags were proposed by an import and are not confirmed")
+        problems.append("its proposed tags are not confirmed")
     return problems
 
 

@@ -304,7 +304,7 @@ def test_publishing_an_incomplete_draft_is_refused_with_the_reason(taxonomies, s
         "Not published: Practice" in content
         and "the description is shorter than 150 characters; no type of cluster support" in content
     )
-    assert "its tags were proposed by an import and are not confirmed" in content
+    assert "its proposed tags are not confirmed" in content
     listing = staff_client.get(url).content.decode()
     assert "no type of cluster support" in listing  # the queue says what each still lacks
 

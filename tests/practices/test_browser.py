@@ -191,3 +191,51 @@ def test_a_suggestion_made_in_the_browser_waits_in_the_review_queue(taxonomies, 
     assert practice.suggestion.email == "mari@example.ee"
     page.goto(f"{live_server.url}/practices/")
     assert result_count(page) == "No practices match this search"
+
+
+def test_a_curator_imports_stip_drafts_reviews_one_and_publishes_it(
+    taxonomies, live_server, page, django_user_model, tmp_path
+):
+    from practices.models import Practice
+    from tests.practices.test_stip import official_file
+
+    django_user_model.objects.create_superuser("curator", "c@example.eu", "a-long-password-1")
+    stip_file = tmp_path / "stip_official.csv"
+    stip_file.write_bytes(official_file())
+    page.goto(f"{live_server.url}/admin/practices/practice/")
+    page.get_by_label("Username").fill("curator")
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Import from STIP Compass").click()
+    page.get_by_label("STIP Compass file").set_input_files(stip_file)
+    page.get_by_role("button", name="Preview the import").click()
+    assert page.get_by_text("Dry run: 4 to create").is_visible()
+    screenshot(page, "admin-stip-preview")
+    assert not Practice.objects.exists()
+    page.get_by_role("button", name="Confirm the import").click()
+    page.wait_for_url("**/admin/practices/practice/?is_published__exact=0&origin__exact=stip")
+    assert page.get_by_text("4 created (drafts)").is_visible()
+    screenshot(page, "admin-review-queue")
+    assert page.get_by_text("its proposed tags are not confirmed").first.is_visible()
+
+    page.get_by_role("link", name="Cluster programme 1", exact=True).click()
+    page.get_by_label("Description").fill(
+        "A national programme that funds cluster organisations to build networks of firms and "
+        "research centres, with advice on technology, training and joint projects abroad."
+    )
+    page.get_by_label("Networking", exact=True).check()
+    page.get_by_label("Published").check()
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.locator(".errornote").is_visible()  # the proposed tags are not confirmed yet
+    screenshot(page, "admin-publish-refused")
+    page.get_by_label("Tags proposed, not confirmed").uncheck()
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("was changed successfully").is_visible()
+    assert list(Practice.objects.published().values_list("slug", flat=True)) == [
+        "cluster-programme-1-stip-1"
+    ]
+    page.goto(f"{live_server.url}/practices/cluster-programme-1-stip-1/")
+    assert page.get_by_role("heading", name="Cluster programme 1").is_visible()
+    assert page.get_by_text("EC-OECD (2021), STIP Compass").is_visible()
