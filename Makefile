@@ -20,7 +20,7 @@ migrate: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
 sample-data: migrate
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py loaddata taxonomies sample_practices stip_practices
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_samples
 
 run: sample-data
 	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)"

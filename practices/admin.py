@@ -9,15 +9,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.exports import csv_chunks
@@ -40,14 +41,37 @@ from practices.models import (
 from practices.review import problems_of, publication_problems
 from practices.search.registry import CHOICE, FACETS, TAGS
 from practices.stip import CLUSTER_POLICIES, differences_from_import, import_stip
+from practices.versions import (
+    REASON_LENGTH,
+    differences,
+    hold_version,
+    record_version,
+    tags_of,
+)
 
 ADMIN_IMPORT_MAX_BYTES = 10 * 2**20  # larger files: manage.py import_practices
 WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
 
 
 class PracticeForm(forms.ModelForm):
+    # The revision the curator opened: saving over a newer one is refused (``clean``).
+    known_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=REASON_LENGTH,
+        required=False,
+        help_text="Optional; kept with this version in the history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("known_revision", self.instance.revision)
+
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None:
+            self._refuse_a_stale_edit(cleaned.get("known_revision"))
         if cleaned.get("is_published"):
             problems = publication_problems(
                 description=cleaned.get("description", ""),
@@ -61,6 +85,48 @@ class PracticeForm(forms.ModelForm):
                     "Untick “published” to save it as a draft."
                 )
         return cleaned
+
+    def _refuse_a_stale_edit(self, known_revision):
+        """Refuse to save over a version someone else saved after this form was opened, and
+        say what they changed. The row stays locked until the save ends, so no other save
+        slips in between this check and this save."""
+        current = (
+            Practice.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        if current is None or known_revision == current:
+            return
+        raise forms.ValidationError(stale_edit_message(self.instance.pk, known_revision))
+
+
+def stale_edit_message(practice_pk, known_revision) -> str:
+    """Who saved the practice since the form was opened, when, and what they changed: from
+    the version the form was opened on (or, for a practice saved before versions kept their
+    revision, the one before the latest) to the latest."""
+    versions = Practice.history.filter(id=practice_pk)
+    latest, *earlier = [*versions[:2], None]
+    opened = versions.filter(revision=known_revision).first() or (earlier[0] if earlier else None)
+    who = (latest and latest.history_user) or "Someone"
+    when = date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT") if latest else ""
+    if latest is None or opened is None:
+        changed = "the practice"
+    else:
+        changed = (
+            "; ".join(
+                f"{difference.label}: “{Truncator(difference.old).chars(80)}” → "
+                f"“{Truncator(difference.new).chars(80)}”"
+                for difference in differences(opened, latest)
+            )
+            or "nothing you can see (the practice was saved unchanged)"
+        )
+    return (
+        f"{who} saved this practice{f' on {when}' if when else ''}, after you opened it, and "
+        f"changed {changed}. "
+        "Your changes are not saved, so nothing of theirs is lost: copy what you need from "
+        "this form, open the practice again and make your change on its current version."
+    )
 
 
 class ImportForm(forms.Form):
@@ -192,6 +258,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     actions = ["publish", "unpublish", "export_csv"]
     save_on_top = True
+    object_history_template = "admin/practices/practice/object_history.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -200,7 +267,17 @@ class PracticeAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "original_title", "description", "link", "is_published"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "original_title",
+                    "description",
+                    "link",
+                    "is_published",
+                    "known_revision",
+                ]
+            },
         ),
         ("Where it applies", {"fields": WHERE_IT_APPLIES}),
         (
@@ -229,6 +306,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
             {"fields": ["origin", "source_id", "tags_proposed", "differences_from_source"]},
         ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        ("This change", {"fields": ["change_reason"]}),
     ]
 
     def get_queryset(self, request):
@@ -256,6 +334,81 @@ class PracticeAdmin(SimpleHistoryAdmin):
             "<p><strong>{}</strong>: here {}; the source says {}</p>",
             ((name, repr(current), repr(imported)) for name, current, imported in differences),
         )
+
+    def save_model(self, request, obj, form, change):
+        # One version for the fields and the tags: recorded once both are saved, when Django
+        # logs the change (``log_addition``, ``log_change``), on the edit and revert pages alike.
+        hold_version(obj, form.cleaned_data.get("change_reason") or self._default_reason(request))
+        super().save_model(request, obj, form, change)
+
+    def _default_reason(self, request):
+        version = getattr(request, "practice_version", None)
+        if version is None:
+            return ""
+        moment = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        return f"Reverted to the version of {moment}"
+
+    def log_addition(self, request, obj, message):
+        if hasattr(obj, "skip_history_when_saving"):
+            record_version(obj, created=True, user=request.user)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if hasattr(obj, "skip_history_when_saving"):
+            record_version(obj, created=False, user=request.user)
+        return super().log_change(request, obj, message)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version, with the tags it carried (not today's), ready to be restored as a
+        new version: fields and tags alike."""
+        request.practice_version = get_object_or_404(
+            Practice.history.model, id=object_id, history_id=version_id
+        )
+        with transaction.atomic():  # the stale-edit check locks the row until the save ends
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = getattr(request, "practice_version", None)
+        if version is None:
+            return form
+        initial = {
+            **tags_of(version),
+            # a revert is made over the current version, like any other change
+            "known_revision": Practice.objects.get(pk=version.id).revision,
+        }
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+                super().__init__(*args, **kwargs)
+
+        return VersionForm
+
+    def compare_view(self, request, object_id):
+        """What changed between two versions of a practice, fields and tags, old -> new."""
+        practice = get_object_or_404(Practice, pk=object_id)
+        if not self.has_view_or_change_permission(request, practice):
+            raise PermissionDenied
+        versions = Practice.history.filter(id=practice.pk)
+        try:
+            older = versions.get(history_id=int(request.GET.get("from", "")))
+            newer = versions.get(history_id=int(request.GET.get("to", "")))
+        except (ValueError, Practice.history.model.DoesNotExist):
+            self.message_user(request, "Choose two versions of this practice.", messages.ERROR)
+            return redirect("admin:practices_practice_history", practice.pk)
+        if older.history_date > newer.history_date:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": practice,
+            "title": f"Changes to {practice}",
+            "older": older,
+            "newer": newer,
+            "differences": differences(older, newer),
+        }
+        return TemplateResponse(request, "admin/practices/practice/compare.html", context)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["widget"] = forms.CheckboxSelectMultiple
@@ -295,6 +448,11 @@ class PracticeAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 {"intake": "stip"},
                 name="practices_practice_import_stip",
+            ),
+            path(
+                "<int:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="practices_practice_compare",
             ),
             *super().get_urls(),
         ]
@@ -387,12 +545,18 @@ class PracticeAdmin(SimpleHistoryAdmin):
                     messages.WARNING,
                 )
             changed = [practice for practice in changed if practice not in dict(refused)]
+        state = "published" if published else "unpublished"
         for practice in changed:
             practice.is_published = published
+            hold_version(practice, f"{state.capitalize()} from the list")
             practice.save(update_fields=["is_published"])
             self.log_change(request, practice, [{"changed": {"fields": ["Published"]}}])
-        state = "published" if published else "unpublished"
-        self.message_user(request, f"{len(changed)} practice(s) {state}.", messages.SUCCESS)
+        count = len(changed)
+        self.message_user(
+            request,
+            f"{count} practice {state}." if count == 1 else f"{count} practices {state}.",
+            messages.SUCCESS,
+        )
 
 
 class TaxonomyAdmin(admin.ModelAdmin):

@@ -156,11 +156,27 @@ class PracticeManager(models.Manager.from_queryset(PracticeQuerySet)):
         return self.get(slug=slug)
 
 
+PRACTICE_HISTORY = HistoricalRecords(
+    excluded_fields=["search_document", "search_vector", "imported"],
+    m2m_fields=[
+        "priorities",
+        "challenges",
+        "support_types",
+        "recommendations",
+        "instrument_types",
+        "target_groups",
+    ],
+)
+
+
 class Practice(models.Model):
     """A cluster-policy measure that a policymaker may take as inspiration."""
 
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="Stable address: /practices/<slug>/"
+        max_length=200,
+        unique=True,
+        help_text="The end of the practice's address (/practices/this-part/): changing it breaks "
+        "links and bookmarks that use the old one.",
     )
     title = models.CharField(max_length=300, help_text="The English title.")
     original_title = models.CharField(
@@ -272,20 +288,15 @@ class Practice(models.Model):
     # every write (admin, import, bulk inserts alike). See migration 0003.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # Raised by every save: a form or an import that read an older revision is refused
+    # instead of overwriting what someone else saved since (see ``practices.versions``).
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
     objects = PracticeManager()
-    # Every saved version, with who made it and the tags it carried: nothing a curator
-    # entered is lost, and any version can be looked at or restored in the admin.
-    history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "imported"],
-        m2m_fields=[
-            "priorities",
-            "challenges",
-            "support_types",
-            "recommendations",
-            "instrument_types",
-            "target_groups",
-        ],
-    )
+    # Every saved version, with who made it, why, and the tags it carried: nothing a curator
+    # entered is lost, and any version can be looked at, compared or restored in the admin.
+    # ``practices.versions`` records one version per save.
+    history = PRACTICE_HISTORY
 
     class Meta:
         ordering = ["title", "slug"]
@@ -320,11 +331,17 @@ class Practice(models.Model):
         import can carry a record's own last-update date."""
         if touch and not self._state.adding:
             self.updated_at = timezone.now()
+        self.revision += 1
         self.search_document = search_document(self.title, self.original_title, self.description)
         # one address a line, whatever line ends a browser sent: the export writes them as kept
         self.evaluation_links = "\n".join(self.evaluation_link_list)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_document", "updated_at"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_document",
+                "updated_at",
+                "revision",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

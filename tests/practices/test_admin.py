@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from practices.models import Practice, ThematicPriority
+from practices.versions import one_version
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -338,3 +339,141 @@ def test_curators_preview_a_draft_as_the_public_page_will_show_it(taxonomies, st
     assert "<h1>A draft practice</h1>" in content
     change = staff_client.get(reverse("admin:practices_practice_change", args=[draft.pk]))
     assert "/practices/draft/preview/" in change.content.decode()  # "View on site"
+
+
+def versions_of(practice):
+    return list(practice.history.order_by("-history_date", "-history_id"))
+
+
+def priority_slugs(version):
+    return {link.thematicpriority.slug for link in version.priorities.all()}
+
+
+def test_one_save_in_the_admin_is_one_version_with_its_tags_who_and_why(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    before = len(versions_of(practice))
+    url, data = change_form_data(staff_client, practice)
+    data.update(
+        title="NewCo Helsinki",
+        priorities=[ThematicPriority.objects.get(slug="green-transition").pk],
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        recommendations=[],
+        change_reason="Shorter title; green, as the city's 2025 plan says",
+    )
+    response = staff_client.post(url, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    versions = versions_of(practice)
+    assert len(versions) == before + 1
+    latest = versions[0]
+    assert latest.title == "NewCo Helsinki"
+    assert priority_slugs(latest) == {"green-transition"}
+    assert not latest.recommendations.exists()
+    assert latest.history_user.username == "curator"
+    assert latest.history_change_reason == "Shorter title; green, as the city's 2025 plan says"
+
+
+def test_an_old_version_shows_its_own_tags_and_reverting_restores_them(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="before the edit"):
+        practice.save()
+    original = versions_of(practice)[0]
+    rename_and_retag_in_the_admin(staff_client, practice)
+    url = reverse("admin:practices_practice_simple_history", args=[practice.pk, original.pk])
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    resilience, digital = (
+        ThematicPriority.objects.get(slug=slug).pk for slug in ["resilience", "digital-transition"]
+    )
+    assert set(form.initial["priorities"]) == {resilience, digital}
+    assert form.initial["title"].startswith("Business incubation")
+
+    data = {name: form.initial.get(name) for name in form.fields}
+    data["country"] = "FI"
+    data["priorities"] = form.initial["priorities"]
+    response = staff_client.post(url, {k: v for k, v in data.items() if v not in (None, [])})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    practice.refresh_from_db()
+    assert practice.title.startswith("Business incubation")
+    assert set(practice.priorities.values_list("slug", flat=True)) == {
+        "resilience",
+        "digital-transition",
+    }
+    latest = versions_of(practice)[0]
+    assert latest.history_change_reason.startswith("Reverted to the version of")
+    assert priority_slugs(latest) == {"resilience", "digital-transition"}
+    assert len(versions_of(practice)) == 3  # before, the edit, the revert: one each
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_theirs_stays(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="an earlier edit"):
+        practice.save()
+    url, data = change_form_data(staff_client, practice)  # the curator opens the form
+    other = Practice.objects.get(pk=practice.pk)
+    with one_version(other, reason="a colleague's edit"):
+        other.title = "NewCo Helsinki (colleague)"
+        other.save()
+    data.update(
+        title="NewCo Helsinki (mine)",
+        priorities=list(practice.priorities.values_list("pk", flat=True)),
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        recommendations=list(practice.recommendations.values_list("pk", flat=True)),
+    )
+    response = staff_client.post(url, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "saved this practice on" in content and "after you opened it" in content
+    assert "title: “Business incubation" in content
+    assert "→ “NewCo Helsinki (colleague)”" in content
+    practice.refresh_from_db()
+    assert practice.title == "NewCo Helsinki (colleague)"
+
+
+def test_two_versions_compare_field_by_field_and_tag_by_tag(sample_practices, staff_client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="before"):
+        practice.save()
+    rename_and_retag_in_the_admin(staff_client, practice)
+    newer, older = versions_of(practice)[:2]
+    history = staff_client.get(reverse("admin:practices_practice_history", args=[practice.pk]))
+    compare_url = reverse("admin:practices_practice_compare", args=[practice.pk])
+    assert f"{compare_url}?from={older.pk}&amp;to={newer.pk}" in history.content.decode()
+    page = staff_client.get(f"{compare_url}?from={older.pk}&to={newer.pk}")
+    assert [(d.label, d.old, d.new) for d in page.context["differences"]] == [
+        (
+            "title",
+            "Business incubation and entrepreneurial support for recovering from COVID-19 "
+            "epidemic - NewCo Helsinki",
+            "NewCo Helsinki",
+        ),
+        ("thematic priorities", "Digital transition; Resilience", "Green transition"),
+    ]
+    assert '<th scope="row">Thematic priorities</th>' in page.content.decode()
+    bad = staff_client.get(f"{compare_url}?from=nope&to={newer.pk}")
+    assert bad.status_code == 302
+
+
+def test_bulk_publishing_says_it_in_plain_words_and_records_one_version_each(
+    taxonomies, staff_client
+):
+    draft = make_practice(slug="complete", is_published=False, description=COMPLETE_DESCRIPTION)
+    before = len(versions_of(draft))
+    response = staff_client.post(
+        reverse("admin:practices_practice_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "1 practice published." in response.content.decode()
+    versions = versions_of(draft)
+    assert len(versions) == before + 1
+    assert (
+        versions[0].is_published and versions[0].history_change_reason == "Published from the list"
+    )

@@ -1,0 +1,162 @@
+"""The reference data and sample practices of ``fixtures/``, loaded without ever overwriting a
+curator's work.
+
+``loaddata`` writes every object of a fixture, so loading the samples on each ``make run``
+put edited practices back to the fixture's text, tags and date. Here:
+
+- taxonomy values (``taxonomies``) are added where missing, so values a release adds arrive
+  and values curators renamed stay as they are;
+- a file of practices is loaded only when none of its practices is in the database, so a
+  practice a curator deleted does not come back either;
+- ``reset`` puts sample practices back as the fixtures have them, and ``differences`` says
+  first what that would overwrite.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.db import transaction
+
+from practices.models import Practice
+from practices.versions import hold_version, record_version
+
+REFERENCE_FIXTURES = ("taxonomies",)
+PRACTICE_FIXTURES = ("sample_practices", "stip_practices")
+# derived from other fields, or the fixture's own dates: never a curator's work
+_NOT_COMPARED = {"search_document", "created_at", "updated_at"}
+
+
+@dataclass
+class LoadReport:
+    added: dict = field(default_factory=dict)  # fixture -> rows added
+    skipped: dict = field(default_factory=dict)  # fixture -> why it was left alone
+
+    def lines(self) -> list[str]:
+        lines = [f"{name}: {count} added" for name, count in self.added.items()]
+        return lines + [f"{name}: not loaded, {why}" for name, why in self.skipped.items()]
+
+
+def fixture_path(name: str) -> Path:
+    return Path(settings.FIXTURE_DIRS[0]) / f"{name}.json"
+
+
+def _objects(name):
+    """(the fixture's JSON of each object, the object as Django reads it), in file order.
+    Deserialising is lazy, so an object may refer to one saved just before it."""
+    text = fixture_path(name).read_text(encoding="utf-8")
+    return zip(
+        json.loads(text),
+        serializers.deserialize("json", text, handle_forward_references=False),
+        strict=True,
+    )
+
+
+def load_missing() -> LoadReport:
+    """Add what is missing of the reference data and sample practices; change nothing that
+    exists."""
+    report = LoadReport()
+    with transaction.atomic():
+        for name in REFERENCE_FIXTURES:
+            report.added[name] = sum(
+                _save(loaded, reason="Loaded from the reference data")
+                for _, loaded in _objects(name)
+                if loaded.object.pk is None
+            )
+        for name in PRACTICE_FIXTURES:
+            slugs = _practice_slugs(name)
+            present = Practice.objects.filter(slug__in=slugs).count()
+            if present:
+                report.skipped[name] = (
+                    f"{present} of its {len(slugs)} practices are in the database already"
+                    " (reset_samples puts them back as the fixture has them)"
+                )
+                continue
+            report.added[name] = sum(
+                _save(loaded, reason="Loaded from the sample data")
+                for _, loaded in _objects(name)
+                if loaded.object.pk is None
+            )
+    return report
+
+
+def _practice_slugs(name) -> list[str]:
+    return [
+        entry["fields"]["slug"]
+        for entry in json.loads(fixture_path(name).read_text(encoding="utf-8"))
+        if entry["model"] == "practices.practice"
+    ]
+
+
+def _save(loaded, *, reason) -> int:
+    """Save one deserialised object; a practice as one version with its tags."""
+    instance = loaded.object
+    if isinstance(instance, Practice):
+        created = instance.pk is None
+        hold_version(instance, reason)
+        loaded.save()
+        record_version(instance, created=created)
+    else:
+        loaded.save()
+    return 1
+
+
+def differences() -> dict[str, list[str]]:
+    """What ``reset`` would overwrite: for each sample practice that exists and differs from
+    its fixture, the fields and tags that differ ({slug: ["title", "strategic challenges"]}),
+    and [] for each one that is missing and would be added back."""
+    found = {}
+    for name in PRACTICE_FIXTURES:
+        for entry, loaded in _objects(name):
+            instance = loaded.object
+            if not isinstance(instance, Practice):
+                continue
+            if instance.pk is None:
+                found[instance.slug] = []
+                continue
+            stored = Practice.objects.get(pk=instance.pk)
+            changed = [
+                str(Practice._meta.get_field(name).verbose_name)
+                for name in entry["fields"]
+                if name not in _NOT_COMPARED and _differs(stored, loaded, name)
+            ]
+            if changed:
+                found[instance.slug] = changed
+    return found
+
+
+def _differs(stored, loaded, name) -> bool:
+    model_field = Practice._meta.get_field(name)
+    if model_field.many_to_many:
+        current = set(getattr(stored, name).values_list("pk", flat=True))
+        return current != set(loaded.m2m_data.get(name, []))
+    return getattr(stored, model_field.attname) != getattr(loaded.object, model_field.attname)
+
+
+def reset(slugs) -> int:
+    """Put the sample practices ``slugs`` back as their fixtures have them (reference data and
+    regions loaded where missing), each as one new version. Returns how many were written."""
+    slugs = set(slugs)
+    written = 0
+    with transaction.atomic():
+        for name in REFERENCE_FIXTURES:
+            for _, loaded in _objects(name):
+                if loaded.object.pk is None:
+                    _save(loaded, reason="Loaded from the reference data")
+        for name in PRACTICE_FIXTURES:
+            for _, loaded in _objects(name):
+                instance = loaded.object
+                if not isinstance(instance, Practice):
+                    if instance.pk is None:
+                        loaded.save()
+                    continue
+                if instance.slug in slugs:
+                    stored = Practice.objects.filter(pk=instance.pk).first()
+                    if stored is not None:
+                        # the row's own counter goes on: a form opened before the reset is
+                        # refused, not allowed to overwrite it
+                        instance.revision = stored.revision + 1
+                    written += _save(loaded, reason="Reset to the sample data")
+    return written
