@@ -1,6 +1,3 @@
-import base64
-import secrets
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from practices import pending_imports
 from practices.exports import csv_chunks
 from practices.imports import ImportReport, import_practices
 from practices.models import (
@@ -196,15 +194,6 @@ INTAKES = {
         ),
     ]
 }
-
-
-def _packed(content: bytes) -> str:
-    """The upload as kept in the session until it is confirmed: CSV compresses about tenfold."""
-    return base64.b64encode(zlib.compress(content)).decode("ascii")
-
-
-def _unpacked(packed: str) -> bytes:
-    return zlib.decompress(base64.b64decode(packed))
 
 
 class SuggestionInline(admin.StackedInline):
@@ -481,35 +470,43 @@ class PracticeAdmin(SimpleHistoryAdmin):
             report = intake.run(content, dry_run=True, **options)
             context.update(report=report, filename=upload.name)
             if report.ok:
-                token = secrets.token_urlsafe(16)
-                request.session[f"practice-import-{intake.slug}-{token}"] = {
-                    "name": upload.name,
-                    "content": _packed(content),
-                    "options": options,
-                }
-                context["token"] = token
+                context["token"] = pending_imports.keep(
+                    content,
+                    intake=intake.slug,
+                    name=upload.name,
+                    user=request.user,
+                    options=options,
+                    revisions=report.revisions,
+                )
         return TemplateResponse(request, "admin/practices/practice/import.html", context)
 
     def _confirm_import(self, request, intake):
-        token = request.POST.get("token", "")
-        pending = request.session.pop(f"practice-import-{intake.slug}-{token}", None)
+        taken = pending_imports.take(
+            request.POST.get("token", ""), intake=intake.slug, user=request.user
+        )
         start_again = redirect(request.path)
-        if pending is None:
+        if taken is None:
             self.message_user(
-                request, "That import has expired: upload the file again.", messages.ERROR
+                request,
+                "That preview has expired or was already confirmed: upload the file again.",
+                messages.ERROR,
             )
             return start_again
-        # Checked again: the data may have changed since the preview.
-        report = intake.run(_unpacked(pending["content"]), **pending["options"])
+        pending, content = taken
+        # Checked again, and refused if a practice it changes was saved since the preview.
+        report = intake.run(
+            content,
+            source_name=pending.name,
+            revisions_seen=pending.revisions,
+            **pending.options,
+        )
         if not report.ok:
             for problem in report.problems[:20]:
                 self.message_user(request, str(problem), messages.ERROR)
-            self.message_user(request, report.summary(), messages.ERROR)
+            self.message_user(request, f"{pending.name}: {report.summary()}", messages.ERROR)
             return start_again
-        self._log_import(request, report, pending["name"])
-        self.message_user(
-            request, f"Imported {pending['name']}: {report.summary()}", messages.SUCCESS
-        )
+        self._log_import(request, report, pending.name)
+        self.message_user(request, f"Imported {pending.name}: {report.summary()}", messages.SUCCESS)
         changelist = reverse("admin:practices_practice_changelist")
         if intake.slug == "stip":
             changelist += "?is_published__exact=0&origin__exact=stip"

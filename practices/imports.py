@@ -15,6 +15,7 @@ from django.utils import timezone
 from practices.csv_format import COLUMNS, FIRST_COLUMNS, restore_cell
 from practices.import_checks import ImportProblem, RowChecker
 from practices.models import Practice, Region
+from practices.versions import one_version
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -26,6 +27,11 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     dry_run: bool = False
+    # what each updated practice changes: {slug: [(field or tags, old, new), ...]}
+    changes: dict = field(default_factory=dict)
+    # the revision of each practice the import read (by slug, or source id for STIP): a
+    # confirmation refuses to write over a practice saved since its preview
+    revisions: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -33,7 +39,9 @@ class ImportReport:
 
     def summary(self):
         if self.problems:
-            return f"Refused: {len(self.problems)} problem(s) found; nothing was changed."
+            count = len(self.problems)
+            found = "1 problem" if count == 1 else f"{count} problems"
+            return f"Refused: {found} found; nothing was changed."
         counts = (len(self.created), len(self.updated), len(self.unchanged))
         if self.dry_run:
             return "Dry run: {} to create, {} to update, {} unchanged; nothing written.".format(
@@ -42,11 +50,22 @@ class ImportReport:
         return "{} created, {} updated, {} unchanged.".format(*counts)
 
 
-def import_practices(source, *, dry_run: bool = False, progress=None) -> ImportReport:
+def import_practices(
+    source,
+    *,
+    dry_run: bool = False,
+    progress=None,
+    source_name: str = "a CSV file",
+    revisions_seen: dict | None = None,
+) -> ImportReport:
     """Create or update practices by slug from CSV bytes or a binary file; publish them.
 
     Nothing is written when any row has a problem, or when ``dry_run`` is set; the report
-    says what was (or would be) created, updated and left unchanged.
+    says what was (or would be) created, updated (field by field) and left unchanged. A
+    practice the file does not change is left untouched (no version, same date); a changed
+    one is updated now, as one version whose reason names ``source_name``; a new one keeps
+    the file's date. With ``revisions_seen`` (the ``revisions`` of a dry run's report) the
+    whole file is refused if any of its practices was created or saved since then.
     """
     report = ImportReport(dry_run=dry_run)
     raw = source if isinstance(source, bytes) else source.read(MAX_FILE_BYTES + 1)
@@ -57,10 +76,15 @@ def import_practices(source, *, dry_run: bool = False, progress=None) -> ImportR
     if report.problems:
         return report
     if dry_run:
-        _classify(rows, report)
+        _classify(rows, _existing_practices(rows), report)
         return report
     with transaction.atomic():
-        _write(rows, report, progress)
+        existing = _existing_practices(rows, lock=True)
+        if revisions_seen is not None:
+            _refuse_changed_since(rows, existing, revisions_seen, report)
+            if report.problems:
+                return report
+        _write(rows, existing, report, progress, reason=f"Imported from {source_name}")
     return report
 
 
@@ -144,44 +168,83 @@ def _check_rows(records, report, progress):
     return rows
 
 
-def _existing_practices(rows):
+def _existing_practices(rows, *, lock=False):
     slugs = [row.practice["slug"] for row in rows]
+    practices = Practice.objects.with_tags()
+    if lock:
+        practices = practices.select_for_update(of=("self",))
     existing = {}
     for start in range(0, len(slugs), 1000):
-        batch = Practice.objects.filter(slug__in=slugs[start : start + 1000]).with_tags()
+        batch = practices.filter(slug__in=slugs[start : start + 1000])
         existing.update({practice.slug: practice for practice in batch})
     return existing
 
 
-def _differs(practice, row):
+def _refuse_changed_since(rows, existing, revisions_seen, report):
+    for row in rows:
+        slug = row.practice["slug"]
+        practice = existing.get(slug)
+        revision = practice.revision if practice is not None else None
+        if revision != revisions_seen.get(slug):
+            report.problems.append(
+                ImportProblem(
+                    row.number,
+                    "slug",
+                    f"{slug!r} was created or saved by someone else after the preview: "
+                    "preview the file again to see what it would change now.",
+                )
+            )
+
+
+def _changes(practice, row) -> list[tuple[str, str, str]]:
+    """(field or tags, old, new) of each thing the row changes about an existing practice.
+    The file's ``updated`` is not one of them: an export read back changes nothing."""
+    found = []
     for name, value in row.practice.items():
         current = practice.country.code if name == "country" else getattr(practice, name)
         if current != value:
-            return True
+            found.append((_label(name), _shown(current), _shown(value)))
     for field_name, values in row.tags.items():
         stored_tags = getattr(practice, f"{field_name}_list")  # see PracticeQuerySet.with_tags
         if {tag.pk for tag in stored_tags} != {tag.pk for tag in values}:
-            return True
+            found.append((_label(field_name), _joined(stored_tags), _joined(values)))
     region_code = practice.region.code.casefold() if practice.region else ""
-    if region_code != row.region_code or not practice.is_published:
-        return True
-    return row.updated is not None and practice.updated_at != row.updated
+    if region_code != row.region_code:
+        found.append(
+            ("region", practice.region.code if practice.region else "", row.region_code.upper())
+        )
+    if not practice.is_published:
+        found.append(("published", "no", "yes"))
+    return found
 
 
-def _classify(rows, report):
-    existing = _existing_practices(rows)
+def _label(field_name) -> str:
+    return str(Practice._meta.get_field(field_name).verbose_name)
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _joined(tags) -> str:
+    return "; ".join(sorted(str(tag) for tag in tags))
+
+
+def _classify(rows, existing, report):
     for row in rows:
-        practice = existing.get(row.practice["slug"])
+        slug = row.practice["slug"]
+        practice = existing.get(slug)
+        report.revisions[slug] = practice.revision if practice is not None else None
         if practice is None:
-            report.created.append(row.practice["slug"])
-        elif _differs(practice, row):
-            report.updated.append(row.practice["slug"])
+            report.created.append(slug)
+        elif changes := _changes(practice, row):
+            report.updated.append(slug)
+            report.changes[slug] = changes
         else:
-            report.unchanged.append(row.practice["slug"])
+            report.unchanged.append(slug)
 
 
-def _write(rows, report, progress):
-    existing = _existing_practices(rows)
+def _write(rows, existing, report, progress, *, reason):
     regions = {region.code.casefold(): region for region in Region.objects.all()}
     now = timezone.now()
     for index, row in enumerate(rows):
@@ -191,21 +254,24 @@ def _write(rows, report, progress):
                 code=code, name=name, typology=typology
             )
         practice = existing.get(row.practice["slug"])
-        if practice is not None and not _differs(practice, row):
+        if practice is None:
+            # a new practice keeps the file's date: moving records between databases
+            practice = Practice(created_at=now, updated_at=row.updated or now)
+            report.created.append(row.practice["slug"])
+        elif changes := _changes(practice, row):
+            report.updated.append(practice.slug)
+            report.changes[practice.slug] = changes
+        else:
             report.unchanged.append(practice.slug)
             continue
-        if practice is None:
-            practice = Practice(created_at=now)
-            report.created.append(row.practice["slug"])
-        else:
-            report.updated.append(practice.slug)
-        for name, value in row.practice.items():
-            setattr(practice, name, value)
-        practice.region = regions.get(row.region_code) if row.region_code else None
-        practice.is_published = True
-        practice.updated_at = row.updated or now
-        practice.save(touch=False)
-        for field_name, values in row.tags.items():
-            getattr(practice, field_name).set(values)
+        created = practice._state.adding
+        with one_version(practice, reason=reason):
+            for name, value in row.practice.items():
+                setattr(practice, name, value)
+            practice.region = regions.get(row.region_code) if row.region_code else None
+            practice.is_published = True
+            practice.save(touch=not created)  # a changed practice was updated now
+            for field_name, values in row.tags.items():
+                getattr(practice, field_name).set(values)
         if progress:
             progress(index + 1, len(rows))

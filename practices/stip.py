@@ -36,6 +36,7 @@ from practices.models import (
     TerritorialValidity,
     ThematicPriority,
 )
+from practices.versions import one_version
 
 CLUSTER_POLICIES = "TH47"
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -99,10 +100,19 @@ class Initiative:
     values: dict  # field name -> value (taxonomies by slug, tags as sorted lists of slugs)
 
 
-def import_stip(source, *, dry_run: bool = False, theme: str = CLUSTER_POLICIES) -> StipReport:
+def import_stip(
+    source,
+    *,
+    dry_run: bool = False,
+    theme: str = CLUSTER_POLICIES,
+    source_name: str = "a STIP Compass file",
+    revisions_seen: dict | None = None,
+) -> StipReport:
     """Create or update draft practices from a STIP Compass export (bytes or a binary file),
     keeping the initiatives flagged with ``theme``. Nothing is written when any row has a
-    problem, or when ``dry_run`` is set."""
+    problem, or when ``dry_run`` is set. Each practice written is one version whose reason
+    names ``source_name``. With ``revisions_seen`` (a dry run's ``revisions``) the whole file
+    is refused if a practice it would write was created or saved since."""
     report = StipReport(dry_run=dry_run)
     raw = source if isinstance(source, bytes) else source.read(MAX_FILE_BYTES + 1)
     rows = _read_rows(raw, theme, report)
@@ -112,8 +122,8 @@ def import_stip(source, *, dry_run: bool = False, theme: str = CLUSTER_POLICIES)
     if report.problems:
         return report
     with transaction.atomic():
-        _write(initiatives, report)
-        if dry_run:
+        _write(initiatives, report, revisions_seen, reason=f"Imported from {source_name}")
+        if dry_run or report.problems:
             transaction.set_rollback(True)
     return report
 
@@ -328,11 +338,28 @@ def differences_from_import(practice) -> list[tuple[str, object, object]]:
     ]
 
 
-def _write(initiatives, report):
+def _write(initiatives, report, revisions_seen, *, reason):
     existing = {
         practice.source_id: practice
-        for practice in Practice.objects.filter(source_id__in=[i.source_id for i in initiatives])
+        for practice in Practice.objects.select_for_update().filter(
+            source_id__in=[i.source_id for i in initiatives]
+        )
     }
+    for initiative in initiatives:
+        practice = existing.get(initiative.source_id)
+        revision = practice.revision if practice is not None else None
+        report.revisions[initiative.source_id] = revision
+        if revisions_seen is not None and revisions_seen.get(initiative.source_id) != revision:
+            report.problems.append(
+                ImportProblem(
+                    initiative.row,
+                    "InitiativeID",
+                    f"{initiative.source_id} was created or saved by someone else after the "
+                    "preview: preview the file again to see what it would change now.",
+                )
+            )
+    if report.problems:
+        return
     taxonomies = {
         name: {value.slug: value for value in model.objects.all()}
         for name, model in {**_FOREIGN_KEYS, **_TAG_FIELDS}.items()
@@ -354,20 +381,35 @@ def _write(initiatives, report):
             report.created.append(practice.slug)
         else:
             changes = _changes(practice, initiative, report)
-            if not changes and practice.imported == initiative.values:
+            if not changes:
+                if practice.imported != initiative.values:
+                    # only fields a curator keeps changed: remember what the source says now,
+                    # without a version or a new date for the practice
+                    Practice.objects.filter(pk=practice.pk).update(imported=initiative.values)
                 report.unchanged.append(practice.slug)
                 continue
             report.updated.append(practice.slug)
-        for name, value in changes.items():
-            if name in _FOREIGN_KEYS:
-                setattr(practice, name, taxonomies[name].get(value))
-            elif name not in _TAG_FIELDS:
-                setattr(practice, name, value)
-        practice.imported = initiative.values
-        practice.save()
-        for name, value in changes.items():
-            if name in _TAG_FIELDS:
-                getattr(practice, name).set([taxonomies[name][slug] for slug in value])
+            report.changes[practice.slug] = [
+                (name, _text(_current(practice, name)), _text(value))
+                for name, value in changes.items()
+            ]
+        with one_version(practice, reason=reason):
+            for name, value in changes.items():
+                if name in _FOREIGN_KEYS:
+                    setattr(practice, name, taxonomies[name].get(value))
+                elif name not in _TAG_FIELDS:
+                    setattr(practice, name, value)
+            practice.imported = initiative.values
+            practice.save()
+            for name, value in changes.items():
+                if name in _TAG_FIELDS:
+                    getattr(practice, name).set([taxonomies[name][slug] for slug in value])
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(value)
+    return "" if value is None else str(value)
 
 
 def _changes(practice, initiative, report) -> dict:

@@ -6,6 +6,7 @@ and by running ``check --deploy`` against the production configuration.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "true")
 
@@ -15,3 +16,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 
 # Tests make many requests from one address; the limit itself is tested with low rates.
 RATE_LIMITS = {"api": "100000/minute", "export": "100000/minute", "suggest": "100000/minute"}
+
+# Previewed imports wait in a folder of their own, away from the project's.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="toolkit-pending-imports-")},
+    },
+}

@@ -4,6 +4,7 @@ They reject values they do not understand instead of guessing, so a typo such as
 ``DEBUG=flase`` stops the process at start-up rather than running in the wrong mode.
 """
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,3 +43,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_json(name: str, default: dict) -> dict:
+    """Read a JSON object such as ``{"bucket_name": "toolkit"}``; anything else is an error."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is not valid JSON.") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, e.g. {{}}.")
+    return value

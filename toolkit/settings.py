@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from toolkit.env import env_bool, env_int, env_list
+from toolkit.env import env_bool, env_int, env_json, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -135,7 +135,22 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Uploads waiting between their preview and a curator's confirmation
+    # (practices.pending_imports). A local folder by default; where several servers share the
+    # work, object storage through a maintained backend, e.g. django-storages:
+    # IMPORTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+    # IMPORTS_STORAGE_OPTIONS='{"bucket_name": "toolkit", "location": "pending-imports"}'
+    "imports": {
+        "BACKEND": os.environ.get(
+            "IMPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env_json(
+            "IMPORTS_STORAGE_OPTIONS", {"location": str(BASE_DIR / "var" / "pending-imports")}
+        ),
+    },
 }
+# How long a previewed import may wait for its confirmation.
+PENDING_IMPORT_HOURS = env_int("PENDING_IMPORT_HOURS", 6)
 # Development and tests serve static files straight from static/ (decided at start-up:
 # the test runner switches DEBUG off later, which would otherwise make whitenoise look for
 # collected files).

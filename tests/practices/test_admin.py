@@ -477,3 +477,65 @@ def test_bulk_publishing_says_it_in_plain_words_and_records_one_version_each(
     assert (
         versions[0].is_published and versions[0].history_change_reason == "Published from the list"
     )
+
+
+def preview_sample_import(staff_client):
+    from tests.practices.test_imports import SAMPLE_CSV
+
+    preview = upload(staff_client, SAMPLE_CSV.read_bytes())
+    return preview.context["token"]
+
+
+def confirm(client, token):
+    return client.post(
+        reverse("admin:practices_practice_import"), {"confirm": "1", "token": token}, follow=True
+    )
+
+
+def test_a_previewed_upload_waits_in_file_storage_not_in_the_session(taxonomies, staff_client):
+    from django.core.files.storage import storages
+
+    token = preview_sample_import(staff_client)
+    assert storages["imports"].exists(f"{token}.upload")
+    assert all(len(str(value)) < 1000 for value in staff_client.session.values())
+    confirm(staff_client, token)
+    assert Practice.objects.count() == 15
+    assert not storages["imports"].exists(f"{token}.upload")
+    again = confirm(staff_client, token)  # a second click changes nothing
+    assert "That preview has expired or was already confirmed" in again.content.decode()
+    assert Practice.objects.count() == 15
+
+
+def test_only_the_curator_who_previewed_confirms_and_not_after_it_expired(
+    taxonomies, staff_client, django_user_model, settings
+):
+    token = preview_sample_import(staff_client)
+    colleague = Client()
+    colleague.force_login(
+        django_user_model.objects.create_superuser("colleague", "k@example.eu", "pw-colleague-1")
+    )
+    assert "has expired or was already confirmed" in confirm(colleague, token).content.decode()
+    settings.PENDING_IMPORT_HOURS = 0
+    assert "has expired or was already confirmed" in confirm(staff_client, token).content.decode()
+    assert not Practice.objects.exists()
+
+
+def test_the_admin_refuses_a_confirmation_over_a_practice_saved_since_the_preview(
+    sample_practices, staff_client
+):
+    from tests.practices.test_imports import export_bytes
+
+    exported = export_bytes(staff_client).decode("utf-8-sig")
+    changed = exported.replace("Circular Flanders,Vlaanderen", "Circular Flanders (VC),Vlaanderen")
+    preview = upload(staff_client, changed.encode())
+    content = preview.content.decode()
+    assert "<td>title</td><td>Circular Flanders</td><td>Circular Flanders (VC)</td>" in content
+    assert "14 practices in the file are already as the file has them" in content
+    flanders = Practice.objects.get(slug="circular-flanders")
+    with one_version(flanders, reason="meanwhile"):
+        flanders.description += " Edited meanwhile."
+        flanders.save()
+    response = confirm(staff_client, preview.context["token"])
+    assert "was created or saved by someone else after the preview" in response.content.decode()
+    flanders.refresh_from_db()
+    assert flanders.title == "Circular Flanders" and flanders.description.endswith("meanwhile.")

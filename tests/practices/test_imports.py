@@ -13,6 +13,7 @@ from practices import imports
 from practices.csv_format import COLUMNS, FIRST_COLUMNS
 from practices.imports import import_practices
 from practices.models import Practice, Region
+from practices.versions import one_version
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +371,76 @@ def test_the_evaluated_column_reads_yes_no_or_empty(sample_practices, client):
     exported[0]["evaluated"] = "maybe"
     report = import_practices(as_file(exported))
     assert [(p.row, p.column) for p in report.problems] == [(2, "evaluated")]
+
+
+def test_an_untouched_export_of_edited_practices_imports_as_a_no_op(sample_practices, client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="an edit in the admin"):
+        practice.title = "NewCo Helsinki"
+        practice.save()  # updated now, at a time of day an export's date cannot hold
+    exported = export_bytes(client)
+    versions = Practice.history.count()
+    before = database_snapshot()
+    report = import_practices(exported, source_name="export.csv")
+    assert (report.created, report.updated, len(report.unchanged)) == ([], [], 15)
+    assert database_snapshot() == before
+    assert Practice.history.count() == versions
+
+
+def test_a_changed_practice_is_updated_now_as_one_version_naming_the_file(sample_practices, client):
+    exported = export_bytes(client).decode("utf-8-sig")
+    changed = exported.replace("Circular Flanders,Vlaanderen", "Circular Flanders (VC),Vlaanderen")
+    started = timezone.now()
+    report = import_practices(changed.encode(), source_name="flanders.csv")
+    assert report.changes == {
+        "circular-flanders": [("title", "Circular Flanders", "Circular Flanders (VC)")]
+    }
+    practice = Practice.objects.get(slug="circular-flanders")
+    assert practice.updated_at >= started  # not the file's 2021 date
+    (version,) = practice.history.all()
+    assert version.history_change_reason == "Imported from flanders.csv"
+    assert version.title == "Circular Flanders (VC)"
+    assert {link.strategicchallenge.slug for link in version.challenges.all()} == set(
+        practice.challenges.values_list("slug", flat=True)
+    )
+
+
+def test_the_preview_lists_each_change_old_to_new(sample_practices, client):
+    rows = list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+    for row in rows:
+        if row["slug"] == "newco-helsinki":
+            row["thematic_priorities"] = "Green transition"
+            row["country"] = "DK"
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    report = import_practices(buffer.getvalue().encode(), dry_run=True)
+    assert report.changes == {
+        "newco-helsinki": [
+            ("country", "FI", "DK"),
+            ("thematic priorities", "Digital transition; Resilience", "Green transition"),
+        ]
+    }
+    assert report.updated == ["newco-helsinki"] and len(report.unchanged) == 14
+
+
+def test_a_confirmation_is_refused_when_a_practice_changed_since_the_preview(
+    sample_practices, client
+):
+    exported = export_bytes(client).decode("utf-8-sig")
+    changed = exported.replace("Circular Flanders,Vlaanderen", "Circular Flanders (VC),Vlaanderen")
+    preview = import_practices(changed.encode(), dry_run=True)
+    colleague = Practice.objects.get(slug="newco-helsinki")
+    with one_version(colleague, reason="a colleague, meanwhile"):
+        colleague.title = "NewCo"
+        colleague.save()
+    before = database_snapshot()
+    report = import_practices(changed.encode(), revisions_seen=preview.revisions)
+    assert [(p.column, p.message[:40]) for p in report.problems] == [
+        ("slug", "'newco-helsinki' was created or saved by")
+    ]
+    assert database_snapshot() == before
+    again = import_practices(changed.encode(), dry_run=True)
+    assert import_practices(changed.encode(), revisions_seen=again.revisions).ok

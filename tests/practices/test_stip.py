@@ -357,3 +357,32 @@ def test_the_admin_refuses_a_bad_theme_or_a_broken_file(taxonomies, staff_client
     assert "<td>2</td><td>StartDateYear</td>" in response.content.decode()
     assert "token" not in response.context
     assert not Practice.objects.exists()
+
+
+def test_each_practice_an_import_writes_is_one_version_naming_the_file(taxonomies):
+    import_stip(comma_file(), source_name="stip-2021.csv")
+    first = imported()["1"]
+    (version,) = first.history.all()
+    assert version.history_change_reason == "Imported from stip-2021.csv"
+    assert {link.instrumenttype.code for link in version.instrument_types.all()} == {
+        "PI021",
+        "PI017",
+    }
+    renewed = [
+        row(2, NameEnglish="Renamed", CountryCode="BEVLG", TH82="1", YearlyBudgetRange="Unknown")
+    ]
+    report = import_stip(comma_file(renewed), source_name="stip-2023.csv")
+    assert report.changes == {
+        "cluster-programme-2-stip-2": [("title", "Cluster programme 2", "Renamed")]
+    }
+    assert imported()["2"].history.first().history_change_reason == "Imported from stip-2023.csv"
+
+
+def test_a_confirmation_is_refused_when_a_practice_changed_since_the_preview(taxonomies):
+    import_stip(comma_file())
+    renewed = comma_file([row(2, NameEnglish="Renamed", CountryCode="BEVLG", TH82="1")])
+    preview = import_stip(renewed, dry_run=True)
+    Practice.objects.get(source_id=f"{URI}2").save()  # someone saves it meanwhile
+    report = import_stip(renewed, revisions_seen=preview.revisions)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "InitiativeID")]
+    assert imported()["2"].title == "Cluster programme 2"
