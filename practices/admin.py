@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
+from django_countries.fields import Country
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices import pending_imports
@@ -211,6 +212,20 @@ class SuggestionInline(admin.StackedInline):
         return False  # only the public form makes a suggestion
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """The countries that have practices, by name (not the 250 of the standard)."""
+
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = Practice.objects.order_by().values_list("country", flat=True).distinct()
+        return sorted(((code, Country(code).name) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 @admin.register(Practice)
 class PracticeAdmin(SimpleHistoryAdmin):
     form = PracticeForm
@@ -224,12 +239,13 @@ class PracticeAdmin(SimpleHistoryAdmin):
         "last_updated",
     ]
     list_display_links = ["title"]
-    # the facets of a few values: a long list (countries, years) would bury the queue
+    # the facets of a few values: a long list (years, instruments) would bury the queue
     list_filter = [
         "is_published",
         "origin",
         "tags_proposed",
         *(spec.path for spec in FACETS if not spec.long),
+        CountryFilter,
     ]
     list_select_related = ["territorial_validity", "region"]
     search_fields = [
@@ -315,6 +331,8 @@ class PracticeAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="differences from the last import")
     def differences_from_source(self, practice):
+        if not practice.imported:
+            return "Not imported: the practice was written here."
         differences = differences_from_import(practice)
         if not differences:
             return "None: the practice holds what its source said at the last import."
@@ -401,9 +419,19 @@ class PracticeAdmin(SimpleHistoryAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["widget"] = forms.CheckboxSelectMultiple
-        if db_field.name == "recommendations":
-            kwargs["queryset"] = Recommendation.objects.select_related("pillar")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name != "recommendations":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        recommendations = Recommendation.objects.select_related("pillar").order_by("number")
+        kwargs["queryset"] = recommendations
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        # under their pillar, each with its number, as the expert group wrote them
+        grouped = {}
+        for recommendation in recommendations:
+            grouped.setdefault(recommendation.pillar.name.capitalize(), []).append(
+                (recommendation.pk, recommendation.facet_label)
+            )
+        field.choices = list(grouped.items())
+        return field
 
     @admin.action(description="Publish the selected practices", permissions=["change"])
     def publish(self, request, queryset):

@@ -333,7 +333,9 @@ class Practice(models.Model):
             self.updated_at = timezone.now()
         self.revision += 1
         self.search_document = search_document(self.title, self.original_title, self.description)
-        # one address a line, whatever line ends a browser sent: the export writes them as kept
+        # Browsers send a textarea's lines ended by CR LF: kept as LF, a save that changes no
+        # word changes nothing (in the history, the export and a comparison of versions).
+        self.description = self.description.replace("\r\n", "\n")
         self.evaluation_links = "\n".join(self.evaluation_link_list)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {

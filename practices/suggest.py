@@ -17,6 +17,7 @@ from practices.models import (
     TerritorialValidity,
     ThematicPriority,
 )
+from practices.versions import one_version
 
 HONEYPOT = "website"  # a field people never see; bots fill every field they find
 
@@ -70,20 +71,22 @@ class SuggestionForm(forms.Form):
 def submit_suggestion(*, data: dict) -> Practice:
     """Save a valid suggestion as a draft practice with its submitter apart, and tell the
     curators. Returns the draft."""
+    practice = Practice(
+        slug=_free_slug(data["title"]),
+        title=data["title"],
+        description=data["description"],
+        country=data["country"],
+        territorial_validity=data["territorial_validity"],
+        link=data["link"],
+        origin="suggestion",
+        is_published=False,
+    )
     with transaction.atomic():
-        practice = Practice.objects.create(
-            slug=_free_slug(data["title"]),
-            title=data["title"],
-            description=data["description"],
-            country=data["country"],
-            territorial_validity=data["territorial_validity"],
-            link=data["link"],
-            origin="suggestion",
-            is_published=False,
-        )
-        practice.challenges.set(data["challenges"])
-        practice.priorities.set(data["priorities"])
-        practice.support_types.set(data["support_types"])
+        with one_version(practice, reason="Suggested through the public form"):
+            practice.save()
+            practice.challenges.set(data["challenges"])
+            practice.priorities.set(data["priorities"])
+            practice.support_types.set(data["support_types"])
         Suggestion.objects.create(
             practice=practice,
             name=data["name"],

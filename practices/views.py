@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from practices.exports import csv_chunks, export_filename
 from practices.models import Practice
@@ -98,6 +99,10 @@ def practice_suggest_thanks(request):
 
 
 def practice_detail(request, slug):
+    """A published practice; for a curator, a draft too, marked as a preview (the public gets
+    404 for it)."""
+    if request.user.is_staff:
+        return practice_preview(request, slug)
     practice = get_object_or_404(Practice.objects.published().with_tags(), slug=slug)
     return render(request, "practices/practice_detail.html", {"practice": practice})
 
@@ -107,9 +112,12 @@ def practice_preview(request, slug):
     """A practice, draft or not, exactly as its public page shows it: for curators reviewing."""
     practice = get_object_or_404(Practice.objects.with_tags(), slug=slug)
     response = render(
-        request, "practices/practice_detail.html", {"practice": practice, "preview": True}
+        request,
+        "practices/practice_detail.html",
+        {"practice": practice, "preview": not practice.is_published},
     )
     response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True)
     return response
 
 

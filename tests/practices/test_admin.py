@@ -175,7 +175,7 @@ def test_a_bad_upload_is_refused_with_its_problems_and_nothing_changes(
 
     response = upload(staff_client, csv_file(GOOD_ROW.replace(",FI,", ",XX,")))
     content = response.content.decode()
-    assert "was refused" in content
+    assert "practices.csv: Refused: 1 problem found; nothing was changed." in content
     assert "<td>2</td><td>country</td>" in content
     assert "token" not in response.context
     assert Practice.objects.count() == 15
@@ -339,6 +339,12 @@ def test_curators_preview_a_draft_as_the_public_page_will_show_it(taxonomies, st
     assert "<h1>A draft practice</h1>" in content
     change = staff_client.get(reverse("admin:practices_practice_change", args=[draft.pk]))
     assert "/practices/draft/preview/" in change.content.decode()  # "View on site"
+    # the public address itself shows a curator the draft, marked, and the public a 404
+    at_its_address = staff_client.get("/practices/draft/")
+    assert at_its_address.status_code == 200
+    assert "Preview for curators: this draft is not public yet." in at_its_address.content.decode()
+    assert "private" in at_its_address["Cache-Control"]
+    assert visitor.get("/practices/draft/").status_code == 404
 
 
 def versions_of(practice):

@@ -202,10 +202,8 @@ def test_a_curator_imports_stip_drafts_reviews_one_and_publishes_it(
     django_user_model.objects.create_superuser("curator", "c@example.eu", "a-long-password-1")
     stip_file = tmp_path / "stip_official.csv"
     stip_file.write_bytes(official_file())
+    sign_in(page, live_server, "curator")
     page.goto(f"{live_server.url}/admin/practices/practice/")
-    page.get_by_label("Username").fill("curator")
-    page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Import from STIP Compass").click()
     page.get_by_label("STIP Compass file").set_input_files(stip_file)
     page.get_by_role("button", name="Preview the import").click()
@@ -239,3 +237,111 @@ def test_a_curator_imports_stip_drafts_reviews_one_and_publishes_it(
     page.goto(f"{live_server.url}/practices/cluster-programme-1-stip-1/")
     assert page.get_by_role("heading", name="Cluster programme 1").is_visible()
     assert page.get_by_text("EC-OECD (2021), STIP Compass").is_visible()
+
+
+STAFF_PASSWORD = "a-long-password-1"  # noqa: S105 (test accounts only)
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def save_practice(page):
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.wait_for_load_state()
+
+
+def test_a_curator_reverts_a_version_and_its_tags_come_back(
+    sample_practices, live_server, page, django_user_model
+):
+    from practices.models import Practice
+    from practices.versions import one_version
+
+    django_user_model.objects.create_superuser("curator", "c@example.eu", "a-long-password-1")
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="as loaded"):
+        practice.save()
+    sign_in(page, live_server, "curator")
+    page.goto(f"{live_server.url}/admin/practices/practice/{practice.pk}/change/")
+    page.get_by_label("Value chains", exact=True).uncheck()
+    page.get_by_label("Digital transition", exact=True).uncheck()
+    page.get_by_label("Green transition", exact=True).check()
+    page.get_by_label("Reason for this change").fill("Retagged after the 2025 review")
+    save_practice(page)
+    assert set(practice.challenges.values_list("slug", flat=True)) == {"innovation", "skills"}
+
+    page.goto(f"{live_server.url}/admin/practices/practice/{practice.pk}/history/")
+    screenshot(page, "admin-history")
+    assert page.get_by_role("cell", name="Retagged after the 2025 review").is_visible()
+    page.get_by_role("link", name="What changed").first.click()
+    assert (
+        page.locator("#content-main")
+        .get_by_role("rowheader", name="Strategic challenges")
+        .is_visible()
+    )
+    screenshot(page, "admin-compare")
+    page.get_by_role("link", name="Open the older version (to restore it)").click()
+    assert page.get_by_label("Value chains", exact=True).is_checked()  # the old version's own tags
+    assert page.get_by_label("Digital transition", exact=True).is_checked()
+    assert not page.get_by_label("Green transition", exact=True).is_checked()
+    screenshot(page, "admin-old-version")
+    page.get_by_role("button", name="Revert").first.click()
+    page.wait_for_load_state()
+    assert set(practice.challenges.values_list("slug", flat=True)) == {
+        "innovation",
+        "skills",
+        "value-chains",
+    }
+    assert set(practice.priorities.values_list("slug", flat=True)) == {
+        "resilience",
+        "digital-transition",
+    }
+    latest = practice.history.first()
+    assert latest.history_change_reason.startswith("Reverted to the version of")
+    assert latest.history_user.username == "curator"
+
+
+def test_two_curators_edit_the_same_practice_and_the_second_save_is_refused(
+    sample_practices, live_server, browser, django_user_model
+):
+    from practices.models import Practice
+    from practices.versions import one_version
+
+    for name in ("anna", "ben"):
+        django_user_model.objects.create_superuser(name, f"{name}@example.eu", "a-long-password-1")
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="as loaded"):  # as load_samples records it
+        practice.save()
+    url = f"{live_server.url}/admin/practices/practice/{practice.pk}/change/"
+    sessions = []
+    for name in ("anna", "ben"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        sign_in(tab, live_server, name)
+        tab.goto(url)
+        sessions.append((context, tab))
+    (anna_context, anna), (ben_context, ben) = sessions
+
+    anna.get_by_label("Title:", exact=True).fill("NewCo Helsinki (Anna)")
+    save_practice(anna)
+    assert anna.get_by_text("was changed successfully").is_visible()
+
+    ben.get_by_label("Title:", exact=True).fill("NewCo Helsinki (Ben)")
+    save_practice(ben)
+    notice = ben.locator(".errornote, .errorlist.nonfield").first
+    assert notice.is_visible()
+    assert "anna saved this practice" in ben.content()
+    assert "NewCo Helsinki (Anna)" in ben.content()
+    assert "description:" not in ben.content()  # Anna's browser sent CR LF line ends: no change
+    screenshot(ben, "admin-concurrent-edit-refused")
+    assert (
+        ben.get_by_label("Title:", exact=True).input_value() == "NewCo Helsinki (Ben)"
+    )  # not lost either
+    practice.refresh_from_db()
+    assert practice.title == "NewCo Helsinki (Anna)"
+    anna_context.close()
+    ben_context.close()

@@ -48,6 +48,13 @@ def test_a_suggestion_becomes_a_draft_with_its_submitter_kept_apart(taxonomies, 
     assert practice.origin == "suggestion" and not practice.is_published
     assert set(practice.challenges.values_list("slug", flat=True)) == {"innovation", "value-chains"}
     assert set(practice.priorities.values_list("slug", flat=True)) == {"green-transition"}
+    (version,) = practice.history.all()  # one version, its tags with it
+    assert version.history_change_reason == "Suggested through the public form"
+    assert version.history_user is None
+    assert {link.strategicchallenge.slug for link in version.challenges.all()} == {
+        "innovation",
+        "value-chains",
+    }
     submitter = Suggestion.objects.get(practice=practice)
     assert (submitter.name, submitter.email, submitter.may_contact) == (
         "Mari Tamm",
