@@ -17,7 +17,11 @@ COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 10001 --home-dir /app toolkit
+RUN useradd --system --uid 10001 --home-dir /app toolkit \
+    && mkdir -p /app/var/pending-imports && chown -R toolkit /app/var
+# Previewed imports wait here between preview and confirmation; with several containers, set
+# IMPORTS_STORAGE_BACKEND to shared object storage instead (README, Configuration).
+VOLUME ["/app/var"]
 USER toolkit
 
 EXPOSE 8000
