@@ -12,7 +12,7 @@ from django.db.models import Q
 from practices.models import Practice
 from practices.search.criteria import Criteria
 from practices.search.keywords import Keywords
-from practices.search.registry import FACETS
+from practices.search.registry import ALL, ANY, FACETS
 
 KEYWORDS_MAX_LENGTH = 200
 
@@ -48,6 +48,17 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     def get_filter_predicate(self, v):
         # Compare by primary key: the URL names a slug, the rows store the taxonomy's id.
         return {self.field_name: v.pk}
+
+    def filter(self, queryset, value):
+        if value and self.conjoined and self.parent.asks_any_of(self.field_name):
+            # Any of the chosen tags: one subquery on the link table, so a practice carrying
+            # two of them is still one row.
+            relation = Practice._meta.get_field(self.field_name)
+            links = relation.remote_field.through.objects.filter(
+                **{f"{relation.m2m_reverse_field_name()}__in": [tag.pk for tag in value]}
+            )
+            return queryset.filter(pk__in=links.values(relation.m2m_field_name()))
+        return super().filter(queryset, value)
 
 
 class FixedValuesFilter(django_filters.MultipleChoiceFilter):
@@ -122,6 +133,19 @@ def facet_filter(spec) -> django_filters.Filter:
     )
 
 
+def match_filter(spec) -> django_filters.Filter:
+    """``<param>_match``: all of the chosen values (the default) or any of them; read by the
+    facet's own filter (``SlugMultipleChoiceFilter.filter``) and by the engines."""
+    return django_filters.ChoiceFilter(
+        choices=[(ALL, "all of these"), (ANY, "any of these")],
+        method="keep_for_matching",
+        empty_label=None,
+        label=f"{spec.label}: match",
+        help_text=f"Practices with all the chosen values of {spec.param} (all, the default) "
+        "or with any of them (any).",
+    )
+
+
 class PracticeFilter(django_filters.FilterSet):
     """Filters combine with AND across fields; within a field as the registry says."""
 
@@ -142,15 +166,30 @@ class PracticeFilter(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         declared = super().get_filters()
-        # In the page's order: keywords, the facets, the order of results.
-        return {
-            "q": declared["q"],
-            **{spec.param: facet_filter(spec) for spec in FACETS},
-            "sort": declared["sort"],
-        }
+        # In the page's order: keywords, the facets (each facet of tags followed by how its
+        # values combine), the order of results.
+        facets = {}
+        for spec in FACETS:
+            facets[spec.param] = facet_filter(spec)
+            if spec.switchable:
+                facets[spec.match_param] = match_filter(spec)
+        return {"q": declared["q"], **facets, "sort": declared["sort"]}
+
+    def asks_any_of(self, path) -> bool:
+        """Whether the search asks for any chosen value of the facet stored at ``path``."""
+        data = getattr(self.form, "cleaned_data", {})
+        return any(
+            spec.path == path and data.get(spec.match_param) == ANY
+            for spec in FACETS
+            if spec.switchable
+        )
 
     def filter_keywords(self, queryset, name, keywords):
         return queryset.search(keywords)
+
+    def keep_for_matching(self, queryset, name, value):
+        # Read by the facet's own filter; nothing to filter here.
+        return queryset
 
     def keep_for_ordering(self, queryset, name, value):
         # Ordering is applied once all filters have run, in filter_queryset.
@@ -171,7 +210,10 @@ class PracticeFilter(django_filters.FilterSet):
         selected = {
             spec.param: frozenset(map(_key_of(spec), data.get(spec.param) or [])) for spec in FACETS
         }
-        return Criteria(self.keywords, selected, data.get("sort") or "")
+        any_of = frozenset(
+            spec.param for spec in FACETS if spec.switchable and data.get(spec.match_param) == ANY
+        )
+        return Criteria(self.keywords, selected, data.get("sort") or "", any_of)
 
     def order(self, queryset):
         """Relevance when keywords are given, otherwise title, unless ``sort`` says otherwise."""

@@ -62,7 +62,7 @@ class IndexEngine:
             if not keys or spec.param == leave_out:
                 continue
             values = self.index.bits[spec.param]
-            if spec.multi_valued:
+            if self.criteria.conjoined(spec):
                 for key in keys:
                     bits &= values.get(key, 0)
             else:
@@ -77,9 +77,9 @@ class IndexEngine:
         """For each facet, {value key: the number of results choosing it would give}."""
         counts = {}
         for spec in FACETS:
-            # A single-valued facet's own selection is left out of its counts (any value
-            # matches, so choosing Finland must not turn Denmark's count to zero).
-            own_left_out = not spec.multi_valued and self.criteria.selected[spec.param]
+            # A facet where any chosen value matches leaves its own selection out of its
+            # counts (choosing Finland must not turn Denmark's count to zero).
+            own_left_out = not self.criteria.conjoined(spec) and self.criteria.selected[spec.param]
             within = self._combine(leave_out=spec.param) if own_left_out else self.results
             counts[spec.param] = {
                 key: (within & bits).bit_count()

@@ -11,8 +11,9 @@ field in ``Practice.history``'s ``m2m_fields``), a migration, its values in
 ``THROUGH``) needs its columns written by the export and the import.
 
 The search rule follows from ``multi_valued``: a practice may carry several values of a
-multi-valued facet (tags), and every selected value is then required (AND); a single-valued
-facet holds one value per practice, and any selected value matches (OR).
+multi-valued facet (tags), and every selected value is then required (AND) unless the search
+asks for any of them (``<param>_match=any``, see ``switchable``); a single-valued facet holds
+one value per practice, and any selected value matches (OR).
 
 This module imports only the models; everything that reads it lives below it.
 """
@@ -77,6 +78,16 @@ class FacetSpec:
     def field(self):
         """The field of Practice this facet is stored in (the first step of ``path``)."""
         return Practice._meta.get_field(self.path.split("__")[0])
+
+    @property
+    def switchable(self) -> bool:
+        """Whether a search may ask for any of the chosen values instead of all of them
+        (``<param>_match=any``): the facets of tags."""
+        return self.kind == TAGS
+
+    @property
+    def match_param(self) -> str:
+        return f"{self.param}_match"
 
     def option_name(self, value) -> str:
         """How an option reads in a list: its ``facet_label`` (a recommendation's number and
@@ -183,6 +194,14 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
 )
 PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACETS)
+ALL, ANY = "all", "any"  # the values of a switchable facet's ``<param>_match``
+# Every parameter a search reads of the facets, in the page's order: each facet, and after a
+# facet of tags how its chosen values combine.
+FACET_QUERY_PARAMS: tuple[str, ...] = tuple(
+    name
+    for spec in FACETS
+    for name in ((spec.param, spec.match_param) if spec.switchable else (spec.param,))
+)
 
 
 def with_fixed_values() -> list[FacetSpec]:

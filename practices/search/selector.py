@@ -20,7 +20,7 @@ from practices.search.facets import Facet, facet_list
 from practices.search.index import current_index, data_version
 from practices.search.index_engine import IndexEngine
 from practices.search.keywords import Keywords
-from practices.search.registry import PARAMS
+from practices.search.registry import ALL, FACET_QUERY_PARAMS
 from practices.search.sql_engine import SqlEngine
 
 MAX_PAGE_SIZE = 100
@@ -129,14 +129,17 @@ def search(
 
 
 def search_params(data) -> QueryDict:
-    """The search parameters of a request, without paging, empty values or repeats."""
+    """The search parameters of a request, without paging, empty values, repeats or a facet's
+    default way of combining its values (``_match=all``)."""
     params = QueryDict(mutable=True)
-    for key in ["q", "sort", *PARAMS]:
+    for key in ["q", "sort", *FACET_QUERY_PARAMS]:
         values = (
             [value for value in data.getlist(key) if value != ""]
             if hasattr(data, "getlist")
             else []
         )
+        if key.endswith("_match"):
+            values = [value for value in values if value != ALL]
         if values:
             params.setlist(key, list(dict.fromkeys(values)))
     return params

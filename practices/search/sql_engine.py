@@ -2,9 +2,10 @@
 the database. It serves searches over something other than every published practice, and
 databases without a data version.
 
-Facet counts are one aggregate query per facet, never one per option or per row. For a
-multi-valued facet the count of an option is the number of current results that carry it;
-for a single-valued facet the facet's own selection is left out (see ``registry``).
+Facet counts are one aggregate query per facet, never one per option or per row. Where every
+chosen value of a facet is required, the count of an option is the number of current results
+that carry it; where any chosen value matches, the facet's own selection is left out (see
+``registry``).
 """
 
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from practices.filters import PracticeFilter, active_in
 from practices.search.criteria import Criteria
-from practices.search.registry import FACETS
+from practices.search.registry import FACETS, TAGS
 
 
 class SqlEngine:
@@ -38,7 +39,19 @@ class SqlEngine:
     def _counts(self, spec) -> dict:
         if spec.end_path:
             return self._year_counts(spec)
-        return self._tag_counts(spec) if spec.multi_valued else self._counts_of(spec)
+        within = self._others(spec)
+        return (
+            self._tag_counts(spec, within) if spec.kind == TAGS else self._counts_of(spec, within)
+        )
+
+    def _others(self, spec):
+        """The practices a facet's counts are taken over: the results, or, where any chosen
+        value of the facet matches, the results of the search without its own selection."""
+        if self.criteria.conjoined(spec) or not self.criteria.selected[spec.param]:
+            return self.filterset.qs
+        without_own = self.params.copy()
+        without_own.pop(spec.param)
+        return PracticeFilter(without_own, queryset=self.filterset.queryset).qs
 
     def _year_counts(self, spec) -> dict:
         """Results active in each year a practice runs, in one aggregate query."""
@@ -50,25 +63,19 @@ class SqlEngine:
         )
         return {int(name[1:]): count for name, count in counts.items()}
 
-    def _tag_counts(self, spec) -> dict:
+    def _tag_counts(self, spec, within) -> dict:
         relation = spec.field
         links = relation.remote_field.through
         rows = (
-            links.objects.filter(practice__in=self.filterset.qs.order_by().values("pk"))
+            links.objects.filter(practice__in=within.order_by().values("pk"))
             .values_list(relation.m2m_reverse_field_name())
             .annotate(count=Count("practice"))
             .order_by()
         )
         return dict(rows)
 
-    def _counts_of(self, spec) -> dict:
-        if not self.criteria.selected[spec.param]:
-            others = self.filterset.qs
-        else:
-            without_own = self.params.copy()
-            without_own.pop(spec.param)
-            others = PracticeFilter(without_own, queryset=self.filterset.queryset).qs
-        rows = others.order_by().values_list(spec.path).annotate(count=Count("pk"))
+    def _counts_of(self, spec, within) -> dict:
+        rows = within.order_by().values_list(spec.path).annotate(count=Count("pk"))
         return {key: count for key, count in rows if key is not None}
 
     def present_values(self, spec) -> list:

@@ -367,6 +367,49 @@ def test_evaluated_filters_by_yes_or_no_and_unknown_is_neither(instruments_and_b
     ]
 
 
+@pytest.mark.parametrize(
+    ("facet", "values", "others"),
+    [
+        ("priority", ["resilience", "green-transition"], ""),
+        ("priority", ["resilience", "green-transition"], "challenge=skills"),
+        ("challenge", ["skills", "value-chains", "internationalisation"], "country=FI&country=DK"),
+        ("recommendation", ["r14", "r15"], "q=cluster"),
+        ("support", ["intelligence"], ""),
+    ],
+)
+def test_any_of_a_facets_values_is_exactly_the_union(sample_practices, facet, values, others):
+    union = set().union(*(found(f"{facet}={value}&{others}") for value in values))
+    chosen = "&".join(f"{facet}={value}" for value in values)
+    assert found(f"{chosen}&{facet}_match=any&{others}") == union
+    assert found(f"{chosen}&{facet}_match=all&{others}") == set.intersection(
+        *(found(f"{facet}={value}&{others}") for value in values)
+    )
+
+
+def test_any_of_is_the_same_union_in_the_page_the_api_and_the_export(sample_practices, client):
+    query = "priority=resilience&priority=green-transition&priority_match=any"
+    expected = found("priority=resilience") | found("priority=green-transition")
+    assert len(expected) == 11
+    html = html_slugs(client, query)
+    assert set(html) == expected
+    assert api_slugs(client, query) == html
+    assert csv_slugs(client, query) == html
+    assert client.get("/api/practices/?priority_match=some").status_code == 400
+
+
+def test_with_any_of_each_option_counts_what_choosing_it_alone_would_give(sample_practices, client):
+    query = "priority=resilience&priority=green-transition&priority_match=any&challenge=skills"
+    facets = {f.param: f for f in client.get(f"/practices/?{query}").context["facets"]}
+    for option in facets["priority"].options:
+        alone = f"priority={option.slug}&priority_match=any&challenge=skills"
+        assert option.count == len(found(alone)), option.slug
+    for option in facets["challenge"].options:  # still all of: counted within the results
+        params = QueryDict(query, mutable=True)
+        if option.slug not in params.getlist("challenge"):
+            params.appendlist("challenge", option.slug)
+        assert option.count == len(found(params.urlencode())), option.slug
+
+
 NEW_FACETS = {"evaluated", "budget", "instrument", "year", "target_group"}
 
 

@@ -18,6 +18,10 @@ SEARCHES = [
     "q=cluster",
     "q=circular+-flanders&priority=resilience",
     "recommendation=r14&recommendation=r15",
+    "priority=resilience&priority=green-transition&priority_match=any",
+    "priority=resilience&priority=green-transition&priority_match=any&challenge=skills",
+    "challenge=skills&challenge=value-chains&challenge_match=any&country=FI&country=DK",
+    "q=cluster&support=intelligence&support=networking&support_match=any",
 ]
 
 

@@ -26,6 +26,8 @@ SEARCHES = [
     'q="smart+specialisation"+or+digital',
     "q=cluster&typology=creative-digital-capitals",
     "q=zzzznothing",
+    "priority=resilience&priority=green-transition&priority_match=any",
+    "q=cluster&challenge=skills&challenge=value-chains&challenge_match=any",
 ]
 SLICES = [(0, 3), (3, 6), (2, 20), (14, 15), (0, 100), (7, 7)]
 

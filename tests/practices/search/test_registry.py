@@ -9,6 +9,7 @@ from practices.filters import PracticeFilter
 from practices.search.index import current_index
 from practices.search.registry import (
     CHOICE,
+    FACET_QUERY_PARAMS,
     FACETS,
     FIELD,
     PARAMS,
@@ -37,7 +38,15 @@ def test_each_facet_is_stored_the_way_its_kind_says():
 
 def test_the_filterset_has_one_filter_per_facet_between_keywords_and_sort():
     filters = PracticeFilter.base_filters
-    assert list(filters) == ["q", *PARAMS, "sort"]
+    assert list(filters) == ["q", *FACET_QUERY_PARAMS, "sort"]
+    assert [name for name in FACET_QUERY_PARAMS if name.endswith("_match")] == [
+        "challenge_match",
+        "priority_match",
+        "support_match",
+        "recommendation_match",
+        "instrument_match",
+        "target_group_match",
+    ]
     for spec in FACETS:
         assert filters[spec.param].label == spec.label
         assert filters[spec.param].field_name == spec.path
