@@ -10,26 +10,36 @@ from django.utils.cache import patch_cache_control
 from practices.exports import csv_chunks, export_filename
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
+from practices.search.forgiving import forgiven, without_empty_keywords
 from practices.search.keywords import excerpt_html
+from practices.search.registry import FACET_QUERY_PARAMS
 from practices.search.selector import search
 from practices.suggest import SuggestionForm, submit_suggestion
 from practices.suggestions import did_you_mean
 from practices.throttles import ExportRateThrottle, SuggestRateThrottle
 
 PAGE_SIZE = 10
+# The parameters the search page reads forgivingly (``search.forgiving``).
+FORGIVABLE = frozenset([*FACET_QUERY_PARAMS, "sort"])
 
 
 def practice_list(request):
-    """The search page: filters with facet counts, removable chips, ten results a page."""
-    page = request.GET.get("page") or 1
-    result = search(
-        request.GET,
-        page=page,
-        page_size=PAGE_SIZE,
-        fetch=PracticeQuerySet.for_listing,
-        headlines=True,
-    )
-    context = {"params": result.params, "query_string": result.params.urlencode()}
+    """The search page: filters with facet counts, removable chips, ten results a page. An
+    address with a stale or mistyped value shows the rest of its search, with a notice."""
+    params, notices = without_empty_keywords(request.GET)
+    result = _search_page(params)
+    status = 200
+    if FORGIVABLE.intersection(result.errors):
+        params, left_out = forgiven(params, result.errors)
+        notices += left_out
+        # still a 400 for a value left out: the page shows the rest, programs hear of it
+        status = 400 if left_out else 200
+        result = _search_page(params)
+    context = {
+        "params": result.params,
+        "query_string": result.params.urlencode(),
+        "notices": notices,
+    }
     if result.errors:
         context["problems"] = result.problems
         return render(request, "practices/practice_list.html", context, status=result.status)
@@ -49,7 +59,17 @@ def practice_list(request):
         chips=_chips(result.params, facets),
         keywords=keywords.text,
     )
-    return render(request, "practices/practice_list.html", context)
+    return render(request, "practices/practice_list.html", context, status=status)
+
+
+def _search_page(params):
+    return search(
+        params,
+        page=params.get("page") or 1,
+        page_size=PAGE_SIZE,
+        fetch=PracticeQuerySet.for_listing,
+        headlines=True,
+    )
 
 
 def practice_export(request):

@@ -56,15 +56,45 @@ def test_checked_boxes_and_counts_reflect_the_search(sample_practices, client):
     assert 'Green transition <span class="count" data-count="5">' in content
 
 
-def test_an_unknown_slug_gets_a_clear_message_and_400(sample_practices, client):
-    response = client.get("/practices/", {"priority": "blue-economy"})
-    assert response.status_code == 400
+def test_an_unknown_value_is_left_out_with_a_notice_and_the_rest_is_searched(
+    sample_practices, client
+):
+    response = client.get("/practices/?challenge=garbage&priority=green-transition")
+    assert response.status_code == 400  # the page shows the rest; programs hear of the mistake
     content = response.content.decode()
     assert (
-        "Thematic priority (priority): Select a valid choice. blue-economy is not one of the available choices."
-        in content
+        "“garbage” is not a value of “Strategic challenges”: it was left out, and the rest of "
+        "your search is shown."
+    ) in content
+    shown = {practice.slug for practice in response.context["page"].object_list}
+    assert shown == set(found_slugs("priority=green-transition")) and len(shown) == 8
+    assert response.context["query_string"] == "priority=green-transition"
+
+
+def test_values_are_read_whatever_their_case(sample_practices, client):
+    response = client.get("/practices/?country=dk&priority=Green-Transition&priority_match=ANY")
+    assert response.status_code == 200
+    assert not response.context["notices"]
+    assert response.context["query_string"] == (
+        "priority=green-transition&priority_match=any&country=DK"
     )
-    assert 'role="alert"' in content
+    assert {p.slug for p in response.context["page"].object_list} == set(
+        found_slugs("country=DK&priority=green-transition")
+    )
+
+
+def test_keywords_without_a_word_are_left_out_with_a_notice(sample_practices, client):
+    response = client.get("/practices/?q=%40%23%24%25&country=FI")
+    assert response.status_code == 200
+    assert "“@#$%” has no word to search for, so it was left out." in response.content.decode()
+    assert response.context["query_string"] == "country=FI"
+    assert not any(label.startswith("Keywords") for label, _ in response.context["chips"])
+
+
+def test_the_api_stays_strict_about_unknown_values(sample_practices, client):
+    response = client.get("/api/practices/?challenge=garbage&priority=green-transition")
+    assert response.status_code == 400
+    assert "challenge" in response.json()
 
 
 @pytest.mark.parametrize("page", ["two", "-1", "1.5", "0", "²"])
@@ -121,3 +151,11 @@ def test_list_page_query_count_does_not_grow_with_the_data(
     assert response.status_code == 200
     with django_assert_max_num_queries(LIST_PAGE_QUERY_BUDGET):
         assert client.get("/practices/").status_code == 200
+
+
+def found_slugs(query_string):
+    from django.http import QueryDict
+
+    from tests.searching import search_practices
+
+    return list(search_practices(QueryDict(query_string)).qs.values_list("slug", flat=True))

@@ -1,0 +1,66 @@
+"""The search a person most likely meant by a shared or bookmarked address.
+
+The search page reads an address forgivingly, so that one stale value (a tag a curator renamed,
+a mistyped link) does not throw the whole search away: a value is read whatever its case, an
+unknown one is left out with a notice naming it, and keywords with no word to search for are
+left out too. The API and the exports stay strict (400 naming the parameter): programs should
+hear about their mistakes.
+"""
+
+from django.http import QueryDict
+from django_countries import countries
+
+from practices.filters import SORT_CHOICES, ActiveInYearFilter
+from practices.search.keywords import Keywords
+from practices.search.registry import ALL, ANY, FACETS
+
+
+def forgiven(data: QueryDict, errors: dict) -> tuple[QueryDict, list[str]]:
+    """``data`` with each value of the parameters named in ``errors`` read whatever its case,
+    or left out; and a notice for each value left out."""
+    params = data.copy()
+    notices = []
+    for spec in FACETS:
+        if spec.param in errors:
+            known = _known_values(spec)
+            kept = []
+            for value in data.getlist(spec.param):
+                match = known.get(value.strip().casefold())
+                if match is None:
+                    notices.append(
+                        f"“{value[:60]}” is not a value of “{spec.label}”: it was left out, "
+                        "and the rest of your search is shown."
+                    )
+                elif match not in kept:
+                    kept.append(match)
+            params.setlist(spec.param, kept)
+        if spec.switchable and spec.match_param in errors:
+            values = [value.strip().casefold() for value in data.getlist(spec.match_param)]
+            params.setlist(spec.match_param, [value for value in values if value in (ALL, ANY)])
+    if "sort" in errors:
+        sorts = {value for value, _ in SORT_CHOICES}
+        params.setlist("sort", [value for value in data.getlist("sort") if value in sorts])
+    return params, notices
+
+
+def without_empty_keywords(data: QueryDict) -> tuple[QueryDict, list[str]]:
+    """``data`` without keywords that hold no word to search for (``@#$%``), with a notice."""
+    text = data.get("q", "")
+    if not text.strip() or Keywords.parse(text):
+        return data, []
+    params = data.copy()
+    params.pop("q")
+    return params, [f"“{text[:60]}” has no word to search for, so it was left out."]
+
+
+def _known_values(spec) -> dict[str, str]:
+    """Each value of a facet as the URL spells it, by its folded form."""
+    if spec.fixed_values:
+        slugs = [slug for slug, _, _ in spec.fixed_values]
+    elif spec.end_path:
+        slugs = [str(year) for year in ActiveInYearFilter.YEARS]
+    elif spec.model is not None:
+        slugs = list(spec.model.objects.values_list("slug", flat=True))
+    else:
+        slugs = [code for code, _ in spec.field.choices] or list(countries)
+    return {str(slug).casefold(): str(slug) for slug in slugs}
