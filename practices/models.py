@@ -156,6 +156,8 @@ class PracticeManager(models.Manager.from_queryset(PracticeQuerySet)):
         return self.get(slug=slug)
 
 
+SUMMARY_LENGTH = 200
+
 PRACTICE_HISTORY = HistoricalRecords(
     excluded_fields=["search_document", "search_vector", "imported"],
     m2m_fields=[
@@ -355,6 +357,29 @@ class Practice(models.Model):
     @property
     def evaluation_link_list(self):
         return [link.strip() for link in self.evaluation_links.splitlines() if link.strip()]
+
+    @property
+    def summary(self) -> str:
+        """The first sentence or so of the description, for a result card: up to about 200
+        characters, cut at a word."""
+        first = self.paragraphs[0] if self.paragraphs else ""
+        sentence_end = first.find(". ")
+        if 0 < sentence_end < SUMMARY_LENGTH:
+            return first[: sentence_end + 1]
+        if len(first) <= SUMMARY_LENGTH:
+            return first
+        return first[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+    @property
+    def years(self) -> str:
+        """ "2015–2021", "since 2019", or "" when the start is unknown."""
+        if self.start_year is None:
+            return ""
+        if self.end_year is None:
+            return f"since {self.start_year}"
+        if self.end_year == self.start_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"
 
     @property
     def paragraphs(self):

@@ -46,8 +46,11 @@ class PracticeQuerySet(models.QuerySet):
         return engine_for(self.db).with_headline(self, keywords)
 
     def for_listing(self):
-        """Fetch what a result list shows of each practice: country, validity, priorities."""
-        return self.select_related("territorial_validity").prefetch_related("priorities")
+        """Fetch what a result card shows of each practice: country, validity, region and its
+        typology, priorities, challenges and types of support."""
+        return self.select_related("territorial_validity", "region__typology").prefetch_related(
+            "priorities", "challenges", "support_types"
+        )
 
     def with_tags(self):
         """Fetch everything a detail page, the API or the import reads of each practice, in a

@@ -11,7 +11,7 @@ from practices.exports import csv_chunks, export_filename
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.search.forgiving import forgiven, without_empty_keywords
-from practices.search.keywords import excerpt_html
+from practices.search.keywords import excerpt_html, highlight_html
 from practices.search.registry import FACET_QUERY_PARAMS
 from practices.search.selector import search
 from practices.suggest import SuggestionForm, submit_suggestion
@@ -45,6 +45,7 @@ def practice_list(request):
         return render(request, "practices/practice_list.html", context, status=result.status)
     keywords = result.keywords
     for practice in result.page if keywords else ():
+        practice.title_html = highlight_html(practice.title, keywords)
         practice.excerpt = excerpt_html(
             practice.description, keywords, getattr(practice, "headline", None)
         )
@@ -57,6 +58,7 @@ def practice_list(request):
         facets=facets,
         facets_html=facets_html,
         chips=_chips(result.params, facets),
+        selected_count=sum(len(facet.selected) for facet in facets),
         keywords=keywords.text,
     )
     return render(request, "practices/practice_list.html", context, status=status)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -8,10 +9,21 @@ admin.site.site_header = "Cluster Policy Toolkit: curation"
 admin.site.site_title = "Cluster Policy Toolkit"
 admin.site.index_title = "Practices and taxonomies"
 
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        # at request time: the hashed name exists only once static files are collected
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="practices:list"), name="home"),
     path("practices/", include("practices.urls")),
     path("api/", include("practices.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says (feed readers, bookmarks too).
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
-from practices.search.registry import FACETS
+from practices.search.registry import ANY, FACETS
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Facet:
     label: str
     options: list[FacetOption] = field(default_factory=list)
     long: bool = False  # many options: shown folded until something in it is chosen
+    switchable: bool = False  # all or any of the chosen values (``<param>_match``)
+    any_of: bool = False  # the search asks for any of the chosen values
 
     @property
     def selected(self):
@@ -37,7 +39,13 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
     for spec in FACETS:
         counts = engine.counts[spec.param]
         chosen = set(params.getlist(spec.param))
-        facet = Facet(spec.param, spec.label, long=spec.long)
+        facet = Facet(
+            spec.param,
+            spec.label,
+            long=spec.long,
+            switchable=spec.switchable,
+            any_of=spec.switchable and params.get(spec.match_param) == ANY,
+        )
         known = set()
         for key, slug, name in _choices(spec, engine):
             known.add(slug)

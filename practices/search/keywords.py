@@ -152,6 +152,17 @@ def excerpt_html(description: str, query: "str | Keywords", headline: str | None
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word escaped
 
 
+def highlight_html(text: str, query: "str | Keywords") -> str:
+    """``text`` (a title) with the words matching the keywords in <mark>, safe to render."""
+    terms = set(Keywords.of(query).wanted_phrases)
+    parts = []
+    for word in text.split(" "):
+        escaped = html.escape(word)
+        matched = terms and any(term in fold(word) for term in terms)
+        parts.append(f"<mark>{escaped}</mark>" if matched else escaped)
+    return mark_safe(" ".join(parts))  # noqa: S308 - every word escaped
+
+
 def words_of(text: str) -> list[str]:
     """The folded words of ``text`` long enough to suggest (three letters or more)."""
     return _SUGGESTIBLE_WORD.findall(fold(text))

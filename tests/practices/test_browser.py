@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,16 @@ def browser():
 
 
 @pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -56,7 +67,7 @@ def screenshot(page, name):
 
 
 def result_count(page):
-    return page.locator("#result-count").inner_text().strip()
+    return " ".join(page.locator("#result-count").inner_text().split())
 
 
 def apply_filters(page):
@@ -71,23 +82,24 @@ def axe_violations(page):
     return results.violations_count, results.generate_report()
 
 
-def test_a_policymaker_narrows_the_search_opens_a_practice_and_follows_a_tag(
-    sample_practices, live_server, page
+def test_without_javascript_a_policymaker_narrows_the_search_and_follows_a_tag(
+    sample_practices, live_server, no_js_page
 ):
+    page = no_js_page
     page.goto(f"{live_server.url}/practices/")
-    assert result_count(page) == "Displaying 1 - 10 of 15"
+    assert result_count(page) == "15 practices, 1–10 shown"
 
     page.get_by_label(re.compile(r"^Skills")).check()
     apply_filters(page)
-    assert result_count(page) == "Displaying 1 - 9 of 9"
+    assert result_count(page) == "9 practices"
 
     page.get_by_label(re.compile(r"^Green transition")).check()
     apply_filters(page)
-    assert result_count(page) == "Displaying 1 - 5 of 5"
+    assert result_count(page) == "5 practices"
 
     page.get_by_label(re.compile(r"^Intelligence")).check()
     apply_filters(page)
-    assert result_count(page) == "Displaying 1 - 4 of 4"
+    assert result_count(page) == "4 practices"
     assert "challenge=skills" in page.url and "priority=green-transition" in page.url
     assert "support=intelligence" in page.url
     screenshot(page, "search-skills-green-intelligence")
@@ -100,35 +112,157 @@ def test_a_policymaker_narrows_the_search_opens_a_practice_and_follows_a_tag(
     page.get_by_role("link", name="Internationalisation").click()
     page.wait_for_load_state()
     assert page.url.endswith("/practices/?challenge=internationalisation")
-    assert result_count(page) == "Displaying 1 - 7 of 7"
+    assert result_count(page) == "7 practices"
     assert page.get_by_label(re.compile(r"^Internationalisation")).is_checked()
 
     page.go_back()
     assert page.url.endswith("/practices/innovation-networks-denmark/")
     page.go_back()
-    assert result_count(page) == "Displaying 1 - 4 of 4"
+    assert result_count(page) == "4 practices"
+
+
+def test_with_javascript_a_ticked_filter_applies_itself_and_back_restores_the_search(
+    sample_practices, live_server, page
+):
+    page.goto(f"{live_server.url}/practices/")
+    assert not page.get_by_role("button", name="Apply filters").is_visible()
+    page.get_by_label(re.compile(r"^Skills")).check()
+    page.wait_for_url("**/practices/?challenge=skills")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^\s*9 practices\s*$"))
+    expect(page.locator("#live-status")).to_have_text("9 practices")
+    assert page.get_by_label(re.compile(r"^Skills")).is_checked()
+    assert page.evaluate("document.activeElement.id") == "challenge-skills"  # focus kept
+
+    page.get_by_label(re.compile(r"^Green transition")).check()
+    page.wait_for_url("**/practices/?challenge=skills&priority=green-transition")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"5 practices"))
+    page.get_by_label("Sort").select_option("-updated")
+    page.wait_for_url("**/practices/?sort=-updated&challenge=skills&priority=green-transition")
+    screenshot(page, "search-applied-by-script")
+
+    page.go_back()
+    page.wait_for_url("**/practices/?challenge=skills&priority=green-transition")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"5 practices"))
+    page.go_back()
+    page.wait_for_url("**/practices/?challenge=skills")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"9 practices"))
+    assert not page.get_by_label(re.compile(r"^Green transition")).is_checked()
+
+
+def test_any_of_the_chosen_priorities_gives_their_union(sample_practices, live_server, page):
+    page.goto(f"{live_server.url}/practices/?priority=resilience&priority=green-transition")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"6 practices"))  # both
+    page.locator("#facet-priority").get_by_label("any").check()
+    page.wait_for_url("**priority_match=any")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"11 practices"))
+
+
+def test_a_stale_value_keeps_the_rest_of_the_search(sample_practices, live_server, page):
+    page.goto(f"{live_server.url}/practices/?challenge=garbage&priority=green-transition")
+    assert page.get_by_role("status").first.inner_text().startswith("“garbage” is not a value")
+    assert result_count(page) == "8 practices"
+    assert page.get_by_label(re.compile(r"^Green transition")).is_checked()
 
 
 def test_a_chip_removes_its_filter(sample_practices, live_server, page):
     page.goto(f"{live_server.url}/practices/?challenge=skills&priority=green-transition")
-    assert result_count(page) == "Displaying 1 - 5 of 5"
+    assert result_count(page) == "5 practices"
     page.get_by_role("link", name=re.compile(r"^Thematic priority: Green transition")).click()
-    page.wait_for_load_state()
-    assert result_count(page) == "Displaying 1 - 9 of 9"
+    page.wait_for_url("**/practices/?challenge=skills")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"9 practices"))
     page.get_by_role("link", name="Clear all").first.click()
-    page.wait_for_load_state()
-    assert result_count(page) == "Displaying 1 - 10 of 15"
+    page.wait_for_url("**/practices/")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"15 practices"))
 
 
-def test_the_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(
-    sample_practices, live_server, page
-):
-    page.goto(f"{live_server.url}/practices/")
+def test_the_skip_link_comes_first_and_goes_to_the_results(sample_practices, live_server, page):
+    page.goto(f"{live_server.url}/practices/?challenge=skills")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent")
-    assert focused == "Skip to main content"
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the results"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "content"
+    assert page.evaluate("document.activeElement.id") == "results"
+    for _ in range(4):  # the sort, the chips (one and "Clear all"), then the first result
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()").startswith(
+        "Business incubation and entrepreneurial support"
+    )
+
+
+COVERED = """() => {
+    const element = document.activeElement;
+    const box = element.getBoundingClientRect();
+    if (element === document.body || box.width === 0 || box.height === 0) return null;
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    const seen = hit && (hit === element || element.contains(hit) || hit.contains(element)
+        || (element.labels && [...element.labels].some(label => label.contains(hit))));
+    return seen ? null : (element.id || element.outerHTML.slice(0, 80));
+}"""
+
+
+def walk_with_tab(tab):
+    """Tab through the page to its end; the focused elements found covered, and how many
+    elements took focus."""
+    covered, seen = [], set()
+    for _ in range(400):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement === document.body"):
+            break
+        key = tab.evaluate("document.activeElement.id || document.activeElement.outerHTML")
+        if key in seen:
+            break
+        seen.add(key)
+        if (hidden := tab.evaluate(COVERED)) is not None:
+            covered.append(hidden)
+    return covered, len(seen)
+
+
+def test_tabbing_through_the_page_never_hides_the_focused_element(
+    sample_practices, live_server, browser
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/practices/?challenge=skills&country=FI&country=DK")
+    covered, focused = walk_with_tab(tab)
+    context.close()
+    assert focused > 60  # the whole page: results, every filter, the footer
+    assert covered == []
+
+
+def test_on_a_phone_tabbing_never_hides_the_focused_element_panel_closed_or_open(
+    sample_practices, live_server, browser
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/practices/?challenge=skills&country=FI&country=DK")
+    covered, focused = walk_with_tab(tab)
+    assert focused > 10 and covered == []
+    tab.get_by_role("button", name=re.compile(r"^Filters")).click()
+    covered, focused = walk_with_tab(tab)
+    context.close()
+    assert focused > 50  # every filter, and nothing the panel covers
+    assert covered == []
+
+
+def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
+    sample_practices, live_server, browser
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/practices/?challenge=skills&priority=green-transition")
+    first = phone.locator(".result-list h3 a").first.bounding_box()
+    assert first["y"] + first["height"] <= 844, first  # visible without scrolling
+    screenshot(phone, "phone-results-first")
+    phone.get_by_role("button", name=re.compile(r"^Filters \(2 selected\)")).click()
+    assert phone.locator("#filters").is_visible()
+    phone.get_by_label(re.compile(r"^Intelligence")).check()
+    phone.wait_for_url("**support=intelligence")
+    expect(phone.get_by_role("link", name="Show 4 results")).to_be_visible()
+    screenshot(phone, "phone-filters-open")
+    phone.get_by_role("link", name="Show 4 results").click()
+    assert not phone.locator("#filters").is_visible()
+    assert phone.evaluate("document.activeElement.id") == "results"
+    context.close()
 
 
 @pytest.mark.parametrize(

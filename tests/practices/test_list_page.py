@@ -1,14 +1,23 @@
 """The search page as a person uses it: counts, pages, chips, messages and query budget."""
 
+import re
+
 import pytest
 
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
 
-# Bounded, whatever the number of practices: count + page + tag prefetches + one aggregate
+# Bounded, whatever the number of practices: count + page + three tag prefetches + one aggregate
 # per facet + the taxonomy lists + validating the chosen slugs.
-LIST_PAGE_QUERY_BUDGET = 22
+LIST_PAGE_QUERY_BUDGET = 24
+
+
+def result_count(response):
+    content = response.content.decode()
+    start = content.index('id="result-count">') + len('id="result-count">')
+    text = content[start : content.index("</h2>", start)]
+    return re.sub(r"<[^>]+>", "", text)
 
 
 def listed_slugs(response):
@@ -17,9 +26,12 @@ def listed_slugs(response):
 
 def test_the_count_line_reads_like_the_platform(sample_practices, client):
     response = client.get("/practices/", {"challenge": "skills"})
-    assert "Displaying 1 - 9 of 9" in response.content.decode()
+    assert " ".join(result_count(response).split()) == "9 practices"
     response = client.get("/practices/", {"page": "2"})
-    assert "Displaying 11 - 15 of 15" in response.content.decode()
+    assert " ".join(result_count(response).split()) == "15 practices, 11–15 shown"
+    one = client.get("/practices/", {"q": "afnor"})
+    assert " ".join(result_count(one).split()) == "1 practice"
+    assert "Download this practice as CSV" in one.content.decode()
     assert len(listed_slugs(response)) == 5
 
 
@@ -127,9 +139,12 @@ def test_html_in_keywords_is_escaped(sample_practices, client):
 
 def test_the_page_works_without_javascript_as_a_get_form(sample_practices, client):
     content = client.get("/practices/").content.decode()
-    assert '<form class="filters" method="get" action="/practices/"' in content
-    assert '<button type="submit">Apply filters</button>' in content
-    assert "<script" not in content
+    assert '<form class="search" id="search" method="get" action="/practices/"' in content
+    assert '<button type="submit" class="apply">Apply filters</button>' in content
+    assert '<a class="filters-toggle" href="#filters"' in content  # a plain link to the panel
+    # one script, from a file, deferred: the page is whole before it runs, and without it
+    assert content.count("<script") == 1
+    assert '<script src="/static/js/search.js" defer></script>' in content
 
 
 @pytest.mark.parametrize("number_of_practices", [10, 200])

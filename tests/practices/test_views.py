@@ -30,7 +30,7 @@ def result_cards(content):
     """The HTML of each result card, without the filters (which name countries and
     priorities too)."""
     results = content.split('<ol class="result-list"', 1)[1].split("</ol>", 1)[0]
-    return results.split("<article>")[1:]
+    return results.split('<article class="card">')[1:]
 
 
 def test_list_shows_title_country_and_thematic_priorities(taxonomies, client):

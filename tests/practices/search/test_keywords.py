@@ -79,7 +79,7 @@ def test_a_headline_from_postgresql_keeps_only_our_markers_as_tags():
 @pytest.mark.django_db
 def test_the_result_list_shows_an_excerpt_with_the_matched_words(sample_practices, client):
     content = client.get("/practices/", {"q": "ministry"}).content.decode()
-    assert '<p class="excerpt">' in content
+    assert '<p class="summary">' in content
     assert "<mark>Ministry</mark>" in content
 
 
