@@ -428,7 +428,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
         grouped = {}
         for recommendation in recommendations:
             grouped.setdefault(recommendation.pillar.name.capitalize(), []).append(
-                (recommendation.pk, recommendation.facet_label)
+                (recommendation.pk, f"{recommendation.number}. {recommendation.name}")
             )
         field.choices = list(grouped.items())
         return field

@@ -84,6 +84,12 @@ class Recommendation(Taxonomy):
 
     number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="recommendations")
+    short_name = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="A few words for lists and filters, e.g. “Circular economy strategies”; the "
+        "full name is shown on the practice's page.",
+    )
 
     class Meta(Taxonomy.Meta):
         ordering = ["number"]
@@ -93,7 +99,9 @@ class Recommendation(Taxonomy):
 
     @property
     def facet_label(self):
-        return f"{self.number}. {self.name}"
+        """The one way a recommendation is named in lists, filters, chips and the API's
+        facets: "2. Circular economy strategies"."""
+        return f"{self.number}. {self.short_name or self.name}"
 
 
 class Typology(Taxonomy):

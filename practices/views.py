@@ -1,10 +1,12 @@
 import math
+from urllib.parse import urlsplit
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from practices.exports import csv_chunks, export_filename
@@ -126,7 +128,20 @@ def practice_detail(request, slug):
     if request.user.is_staff:
         return practice_preview(request, slug)
     practice = get_object_or_404(Practice.objects.published().with_tags(), slug=slug)
-    return render(request, "practices/practice_detail.html", {"practice": practice})
+    return render(
+        request,
+        "practices/practice_detail.html",
+        {"practice": practice, "back_to_search": _search_came_from(request)},
+    )
+
+
+def _search_came_from(request) -> str | None:
+    """The search the visitor opened this practice from (this site's search page, as the
+    Referer names it), to go back to; None otherwise."""
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    if came_from.netloc != request.get_host() or came_from.path != reverse("practices:list"):
+        return None
+    return f"{came_from.path}?{came_from.query}" if came_from.query else None
 
 
 @staff_member_required
@@ -136,7 +151,11 @@ def practice_preview(request, slug):
     response = render(
         request,
         "practices/practice_detail.html",
-        {"practice": practice, "preview": not practice.is_published},
+        {
+            "practice": practice,
+            "preview": not practice.is_published,
+            "back_to_search": _search_came_from(request),
+        },
     )
     response["X-Robots-Tag"] = "noindex"
     patch_cache_control(response, private=True)

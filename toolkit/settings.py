@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "toolkit.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "toolkit.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed ahead of time
+    "toolkit.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

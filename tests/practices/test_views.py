@@ -116,3 +116,19 @@ def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
+
+
+def test_a_practice_opened_from_a_search_links_back_to_it(sample_practices, client):
+    search = "http://testserver/practices/?challenge=skills&page=2"
+    content = client.get("/practices/newco-helsinki/", HTTP_REFERER=search).content.decode()
+    assert (
+        '<a class="back-link" href="/practices/?challenge=skills&amp;page=2">Back to your search</a>'
+        in content
+    )
+    for elsewhere in [
+        "http://evil.example/practices/?q=x",
+        "http://testserver/practices/suggest/",
+        "",
+    ]:
+        content = client.get("/practices/newco-helsinki/", HTTP_REFERER=elsewhere).content.decode()
+        assert "Back to your search" not in content

@@ -1,3 +1,4 @@
+import gzip
 import json
 import logging
 import re
@@ -79,3 +80,19 @@ def test_the_error_pages_are_friendly_and_reveal_nothing(client, settings):
         html = render_to_string(template)
         assert '<main id="content"' in html and "<h1>" in html
         assert "Traceback" not in html
+
+
+def test_public_pages_are_compressed_and_pages_with_a_csrf_token_are_not(sample_practices, client):
+    compressed = client.get("/practices/?challenge=skills", HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["Content-Encoding"] == "gzip"
+    plain = client.get("/practices/?challenge=skills")
+    assert len(compressed.content) * 3 < len(plain.content)
+    assert gzip.decompress(compressed.content) == plain.content
+    api = client.get("/api/practices/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api["Content-Encoding"] == "gzip"
+    form = client.get("/practices/suggest/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "csrfmiddlewaretoken" in form.content.decode() and not form.has_header(
+        "Content-Encoding"
+    )
+    admin_login = client.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert not admin_login.has_header("Content-Encoding")

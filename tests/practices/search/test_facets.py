@@ -90,9 +90,14 @@ def test_each_option_knows_the_query_that_toggles_it(sample_practices):
     )
 
 
-def test_recommendations_read_with_their_number(sample_practices):
+def test_recommendations_read_with_their_number_and_short_name(sample_practices, client):
     recommendation = facets_for("")["recommendation"].options[4]
-    assert (
-        recommendation.name == "5. Use clusters as intermediaries to support the green transition"
-    )
+    assert recommendation.name == "5. Green transition intermediaries"
     assert recommendation.count == 1
+    # the same name in a chip and in the API's facets; the full one on the practice's page
+    page = client.get("/practices/?recommendation=r12")
+    assert ("Expert-group recommendation: 12. Local labour markets", "") in page.context["chips"]
+    api = client.get("/api/practices/?recommendation=r12").json()["facets"]["recommendation"]
+    assert {"slug": "r12", "name": "12. Local labour markets", "count": 1} in api
+    detail = client.get("/practices/newco-helsinki/").content.decode()
+    assert "BUILD RESILIENCE: Develop an active role of clusters in local labour markets" in detail
