@@ -1,5 +1,5 @@
 import math
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, connection
@@ -14,7 +14,7 @@ from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.search.forgiving import forgiven, without_empty_keywords
 from practices.search.keywords import excerpt_html, highlight_html
-from practices.search.registry import FACET_QUERY_PARAMS
+from practices.search.registry import ALL, FACET_QUERY_PARAMS
 from practices.search.selector import search
 from practices.suggest import SuggestionForm, submit_suggestion
 from practices.suggestions import did_you_mean
@@ -28,6 +28,8 @@ FORGIVABLE = frozenset([*FACET_QUERY_PARAMS, "sort"])
 def practice_list(request):
     """The search page: filters with facet counts, removable chips, ten results a page. An
     address with a stale or mistyped value shows the rest of its search, with a notice."""
+    if shorter := _without_defaults(request.GET):
+        return redirect(shorter)
     params, notices = without_empty_keywords(request.GET)
     result = _search_page(params)
     status = 200
@@ -64,6 +66,21 @@ def practice_list(request):
         keywords=keywords.text,
     )
     return render(request, "practices/practice_list.html", context, status=status)
+
+
+def _without_defaults(data) -> str | None:
+    """The address of this search without its empty fields and default choices (what a form
+    sent without JavaScript holds: ``q=&sort=&priority_match=all``), or None when it has
+    none: a search's address stays short enough to read and share."""
+    kept = [
+        (name, value)
+        for name, value in data.lists()
+        for value in value
+        if value != "" and not (name.endswith("_match") and value == ALL)
+    ]
+    if len(kept) == sum(len(values) for _, values in data.lists()):
+        return None
+    return reverse("practices:list") + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _search_page(params):

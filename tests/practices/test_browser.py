@@ -108,6 +108,10 @@ def test_without_javascript_a_policymaker_narrows_the_search_and_follows_a_tag(
     page.wait_for_load_state()
     assert page.url.endswith("/practices/innovation-networks-denmark/")
     assert page.get_by_role("heading", level=1).inner_text() == "Innovation Networks Denmark"
+    back = page.get_by_role("link", name="Back to your search")
+    assert back.get_attribute("href") == (
+        "/practices/?challenge=skills&priority=green-transition&support=intelligence"
+    )
 
     page.get_by_role("link", name="Internationalisation").click()
     page.wait_for_load_state()
@@ -479,3 +483,26 @@ def test_two_curators_edit_the_same_practice_and_the_second_save_is_refused(
     assert practice.title == "NewCo Helsinki (Anna)"
     anna_context.close()
     ben_context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)])
+def test_pages_at_desktop_and_phone_widths_and_in_print(
+    sample_practices, live_server, browser, width, height
+):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    for name, path in [
+        ("list", "/practices/?q=cluster&challenge=skills"),
+        ("detail", "/practices/newco-helsinki/"),
+    ]:
+        tab.goto(f"{live_server.url}{path}")
+        screenshot(tab, f"{name}-{width}")
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (name, overflow)
+    tab.emulate_media(media="print")
+    assert not tab.locator(".site-header nav").is_visible()
+    assert tab.get_by_role("heading", level=1).is_visible()
+    screenshot(tab, f"detail-print-{width}")
+    context.close()

@@ -174,3 +174,15 @@ def found_slugs(query_string):
     from tests.searching import search_practices
 
     return list(search_practices(QueryDict(query_string)).qs.values_list("slug", flat=True))
+
+
+def test_a_form_sent_without_javascript_lands_on_the_short_address(sample_practices, client):
+    response = client.get(
+        "/practices/?q=&sort=&challenge_match=all&challenge=skills&priority_match=any"
+        "&priority=resilience&support_match=all"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        "/practices/?challenge=skills&priority_match=any&priority=resilience"
+    )
+    assert client.get("/practices/?challenge=skills").status_code == 200
