@@ -86,7 +86,8 @@
       var id = list.closest("details").id + "-filter";
       var box = document.createElement("div");
       box.className = "option-filter";
-      box.innerHTML = '<label for="' + id + '">Find in this list</label><input type="search" id="' + id + '" autocomplete="off">';
+      box.innerHTML = '<label for="' + id + '">Find in this list<span class="visually-hidden">: </span></label><input type="search" id="' + id + '" autocomplete="off">';
+      box.querySelector(".visually-hidden").textContent = ": " + list.dataset.filterable;
       list.parentNode.insertBefore(box, list);
       box.querySelector("input").addEventListener("input", function (event) {
         var wanted = event.target.value.trim().toLowerCase();

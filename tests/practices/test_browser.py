@@ -506,3 +506,23 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
     assert tab.get_by_role("heading", level=1).is_visible()
     screenshot(tab, f"detail-print-{width}")
     context.close()
+
+
+def test_a_long_facet_narrows_as_one_types_and_axe_finds_nothing_on_a_phone(
+    sample_practices, live_server, browser
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/practices/?challenge=skills")
+    count, report = axe_violations(phone)
+    assert count == 0, report
+    phone.get_by_role("button", name=re.compile(r"^Filters")).click()
+    phone.locator("#facet-country summary").click()
+    phone.locator("#facet-country").get_by_label("Find in this list").fill("nor")
+    visible = phone.locator("#facet-country .facet-options li:visible")
+    expect(visible).to_have_count(1)
+    assert visible.first.inner_text().startswith("Norway")
+    screenshot(phone, "phone-filters-country-box")
+    count, report = axe_violations(phone)
+    context.close()
+    assert count == 0, report
