@@ -3,7 +3,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, StreamingHttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from redis.exceptions import RedisError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -180,13 +182,32 @@ def practice_preview(request, slug):
 
 
 def healthz(request):
-    """200 when the database answers, 503 when it does not."""
+    """What works and what is degraded, as JSON: ``{"database": "ok", "cache": "ok"}``, each
+    "ok" or the error. 200 while pages can be served (a cache down costs speed, not service),
+    503 when they cannot (the database is down)."""
+    checks = {"database": _check_database(), "cache": _check_cache()}
+    status = 200 if checks["database"] == "ok" else 503
+    return JsonResponse(checks, status=status)
+
+
+def _check_database() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    except DatabaseError as error:
+        return f"unavailable: {str(error).strip()[:200]}"
+    return "ok"
+
+
+def _check_cache() -> str:
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "ok"  # in this process's memory
+    try:
+        ping()
+    except (RedisError, OSError) as error:
+        return f"unavailable, serving from memory: {str(error).strip()[:200]}"
+    return "ok"
 
 
 def _page_numbers(page):

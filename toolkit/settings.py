@@ -196,7 +196,13 @@ PERMISSIONS_POLICY = (
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Redis may fail: the cache then works from memory, per process (toolkit.cache).
+            "BACKEND": "toolkit.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            # a Redis that does not answer must not hold a request for long
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

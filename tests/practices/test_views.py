@@ -115,7 +115,7 @@ def test_an_unknown_practice_answers_a_friendly_404(client):
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.json() == {"database": "ok", "cache": "ok"}
 
 
 def test_a_practice_opened_from_a_search_links_back_to_it(sample_practices, client):
