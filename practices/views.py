@@ -2,14 +2,14 @@ import math
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import DatabaseError, connection
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from redis.exceptions import RedisError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from redis.exceptions import RedisError
 
 from practices.exports import csv_chunks, export_filename
 from practices.models import Practice
