@@ -6,6 +6,7 @@ Python (``bench/export_csv.py``); tests hold both writers byte-identical.
 ``exports.postgresql_csv_batches`` decides when this writer applies (``fits``).
 """
 
+from django.conf import settings
 from django.db import connections, transaction
 from psycopg.adapt import Loader
 
@@ -50,12 +51,17 @@ def csv_batches(practices, labels: Labels):
         return
     connection = connections[practices.db]
     parameters = _csv_lines_parameters(labels, ordered_ids)
+    statement_settings = {
+        **_STATEMENT_SETTINGS,
+        # the export's own limit, longer than a page's (see settings)
+        "statement_timeout": str(settings.EXPORT_STATEMENT_TIMEOUT_MS),
+    }
     with transaction.atomic(using=practices.db):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config(name, setting, true)"
                 " FROM unnest(%s::text[], %s::text[]) AS settings (name, setting)",
-                [list(_STATEMENT_SETTINGS), list(_STATEMENT_SETTINGS.values())],
+                [list(statement_settings), list(statement_settings.values())],
             )
         with connection.chunked_cursor() as cursor:
             cursor.cursor.adapters.register_loader("text", _Utf8Bytes)

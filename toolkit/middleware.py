@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 
@@ -69,7 +69,15 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
+        # the database down, or a statement past its time limit (settings.STATEMENT_TIMEOUT_MS)
         logging.getLogger("toolkit.database").error("Database unavailable: %s", exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "The service is temporarily unavailable: try again in a moment."},
+                status=503,
+            )
+            response["Retry-After"] = "30"
+            return response
         return service_unavailable()
 
 

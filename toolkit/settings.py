@@ -44,6 +44,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# No statement of a web request may hold a worker for long (a pathological search, a lock
+# held by a long import, a sick database): PostgreSQL cancels it and the visitor gets the
+# friendly 503 (toolkit.middleware). Exports and imports run under longer limits of their own
+# (practices.database_limits); management commands under none.
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 5000)
+EXPORT_STATEMENT_TIMEOUT_MS = env_int("EXPORT_STATEMENT_TIMEOUT_MS", 120_000)
+IMPORT_STATEMENT_TIMEOUT_MS = env_int("IMPORT_STATEMENT_TIMEOUT_MS", 300_000)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and env_bool("TOOLKIT_SERVES_WEB_REQUESTS", False)
+    and STATEMENT_TIMEOUT_MS
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -204,3 +204,104 @@ def test_with_redis_down_every_page_is_served_and_it_comes_back_by_itself(
     finally:
         redis.kill()
         redis.wait()
+
+
+def test_a_statement_past_the_time_limit_gets_a_503_and_the_worker_goes_on(
+    transactional_db, tmp_path
+):
+    """A lock held by a long import blocks every read of the practices: the page does not
+    wait for it past the limit."""
+    import psycopg
+    from django.core.management import call_command
+
+    call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
+    settings_dict = connection.settings_dict
+    with gunicorn(tmp_path, STATEMENT_TIMEOUT_MS="1000") as base:
+        assert get(f"{base}/practices/newco-helsinki/")[0] == 200
+        holder = psycopg.connect(
+            host=settings_dict["HOST"] or "127.0.0.1",
+            port=settings_dict["PORT"] or 5432,
+            user=settings_dict["USER"],
+            dbname=settings_dict["NAME"],
+        )
+        try:
+            holder.execute("LOCK TABLE practices_practice IN ACCESS EXCLUSIVE MODE")
+            started = time.monotonic()
+            status, body = get(f"{base}/practices/newco-helsinki/")
+            assert status == 503 and "temporarily unavailable" in body
+            status, body = get(f"{base}/api/practices/newco-helsinki/")
+            assert status == 503 and json.loads(body)["detail"].startswith("The service is")
+            assert time.monotonic() - started < 8  # two requests, each cut at about 1 s
+        finally:
+            holder.rollback()
+            holder.close()
+        assert get(f"{base}/practices/newco-helsinki/")[0] == 200  # the same worker, healthy
+        assert get(f"{base}/practices/?challenge=skills")[0] == 200
+        log = (tmp_path / "gunicorn.log").read_text()
+        assert "canceling statement due to statement timeout" in log
+        assert "WORKER TIMEOUT" not in log
+
+
+def test_a_worker_killed_during_an_export_leaves_nothing_behind(transactional_db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
+    with gunicorn(tmp_path) as base:
+        workers = subprocess.run(
+            ["pgrep", "-f", f"gunicorn.*{base.rsplit(':', 1)[1]}"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        response = urllib.request.urlopen(f"{base}/practices/export.csv", timeout=10)  # noqa: S310
+        assert response.read(20).startswith(b"\xef\xbb\xbfslug,")
+        newest = max(map(int, workers))  # the worker, started after its master
+        os.kill(newest, 9)
+        response.close()
+        assert wait_for(f"{base}/healthz", 200), "no worker came back"
+        status, body = get(f"{base}/practices/export.csv?challenge=skills")
+        assert status == 200 and body.count("\r\n") == 10  # the header and nine practices
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND state LIKE 'idle in transaction%%'"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_an_import_cut_off_mid_way_writes_nothing(transactional_db):
+    """The import's database connection is killed while it writes the third practice: the
+    transaction dies with it, and nothing of the file is stored."""
+    import psycopg
+    from django.core.management import call_command
+
+    from practices.imports import import_practices
+    from practices.models import Practice
+
+    call_command("loaddata", "taxonomies", verbosity=0)
+    sample = (PROJECT / "fixtures" / "sample_practices.csv").read_bytes()
+    settings_dict = connection.settings_dict
+    connection.ensure_connection()
+    backend_pid = connection.connection.info.backend_pid
+
+    calls = []
+
+    def cut_off(done, total):
+        calls.append(done)
+        if calls.count(3) == 2:  # rows are checked first, then written: the second pass
+            with psycopg.connect(
+                host=settings_dict["HOST"] or "127.0.0.1",
+                port=settings_dict["PORT"] or 5432,
+                user=settings_dict["USER"],
+                dbname=settings_dict["NAME"],
+                autocommit=True,
+            ) as killer:
+                killer.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+
+    with pytest.raises(Exception):  # noqa: B017 - whichever error the dead connection gives
+        import_practices(sample, progress=cut_off)
+    assert calls.count(3) == 2  # it was cut off while writing, after two practices
+    connections.close_all()
+    assert Practice.objects.count() == 0
+    assert Practice.history.count() == 0
+    report = import_practices(sample)  # and the same file imports whole afterwards
+    assert report.ok and len(report.created) == 15
