@@ -100,7 +100,7 @@ def wait_until_up(url, seconds=60):
     raise SystemExit(f"{url} did not come up")
 
 
-def start_gunicorn(database_url, workers):
+def start_gunicorn(database_url, workers, **extra_environment):
     environment = django_env(
         database_url,
         STATIC_ROOT=str(RESULTS / "static"),
@@ -109,6 +109,7 @@ def start_gunicorn(database_url, workers):
         LOG_LEVEL="warning",
         RATE_LIMIT_API="1000000/minute",
         RATE_LIMIT_EXPORT="1000000/minute",
+        **extra_environment,
     )
     process = subprocess.Popen(
         [

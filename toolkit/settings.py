@@ -63,7 +63,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "toolkit.apps.ToolkitAdminConfig",  # the admin, with a second factor for staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.postgres",
     "axes",
     "simple_history",
@@ -91,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -165,6 +169,10 @@ STORAGES = {
         ),
     },
 }
+# Staff sign in with a password and a code from an authenticator app (toolkit.staff_auth):
+# required in production, off in development unless asked for.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Cluster Policy Toolkit"
 # How long a previewed import may wait for its confirmation.
 PENDING_IMPORT_HOURS = env_int("PENDING_IMPORT_HOURS", 6)
 # Development and tests serve static files straight from static/ (decided at start-up:

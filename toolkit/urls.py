@@ -5,10 +5,6 @@ from django.views.generic import RedirectView
 
 from practices.views import healthz
 
-admin.site.site_header = "Cluster Policy Toolkit: curation"
-admin.site.site_title = "Cluster Policy Toolkit"
-admin.site.index_title = "Practices and taxonomies"
-
 
 class FaviconView(RedirectView):
     permanent = True
