@@ -89,6 +89,13 @@ class ToolkitAdminSite(admin.AdminSite):
 
         return enrol_first
 
+    def login(self, request, extra_context=None):
+        extra_context = {
+            "second_factor_required": second_factor_required(),
+            **(extra_context or {}),
+        }
+        return super().login(request, extra_context)
+
     def get_urls(self):
         return [
             path("two-factor/", enrol, name="two_factor_enrol"),
@@ -145,7 +152,7 @@ def enrol(request):
         form.add_error("otp_token", "That code does not match: try the next one your app shows.")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code")
     context = {
-        **admin.site.each_context(request),
+        **_unverified_context(request),
         "title": "Set up your second factor",
         "form": form,
         "qr_svg": mark_safe(qr_svg),  # noqa: S308 - drawn by segno from our own URL
@@ -154,6 +161,15 @@ def enrol(request):
     return render(
         request, "admin/two_factor/enrol.html", context, status=400 if form.errors else 200
     )
+
+
+def _unverified_context(request) -> dict:
+    """The admin's page frame without its menu: nothing to open before enrolling."""
+    return {
+        **admin.site.each_context(request),
+        "available_apps": [],
+        "is_nav_sidebar_enabled": False,
+    }
 
 
 def _new_recovery_codes(user) -> list[str]:

@@ -526,3 +526,29 @@ def test_a_long_facet_narrows_as_one_types_and_axe_finds_nothing_on_a_phone(
     count, report = axe_violations(phone)
     context.close()
     assert count == 0, report
+
+
+def test_a_curator_enrols_a_second_factor_in_the_browser(
+    taxonomies, live_server, page, django_user_model, settings
+):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_2FA_REQUIRED = True
+    curator = django_user_model.objects.create_superuser("curator", "c@example.eu", STAFF_PASSWORD)
+    sign_in(page, live_server, "curator")  # the password alone: not enrolled yet
+    page.goto(f"{live_server.url}/admin/practices/practice/")
+    page.wait_for_url("**/admin/two-factor/")
+    assert page.get_by_role("img", name="QR code").is_visible()
+    count, report = axe_violations(page)
+    assert count == 0, report
+    screenshot(page, "admin-two-factor-enrol")
+    device = TOTPDevice.objects.get(user=curator, confirmed=False)
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    page.get_by_label("Code from your app").fill(f"{code:06d}")
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_text("Keep these recovery codes somewhere safe").is_visible()
+    assert page.locator(".recovery-codes li").count() == 10
+    page.get_by_role("link", name="Continue to the admin").click()
+    page.wait_for_url("**/admin/")
+    assert page.get_by_role("link", name="Practices").first.is_visible()

@@ -24,8 +24,9 @@ def curator(django_user_model):
     return django_user_model.objects.create_superuser("curator", "c@example.eu", PASSWORD)
 
 
-def code_of(device):
-    return TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+def code_of(device) -> str:
+    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    return f"{token:0{device.digits}d}"
 
 
 def enrolled(user):
