@@ -1,12 +1,14 @@
 from django.urls import path
 
 from practices import views
+from practices.feeds import SearchFeed
 
 app_name = "practices"
 
 urlpatterns = [
     path("", views.practice_list, name="list"),
     path("export.csv", views.practice_export, name="export"),
+    path("feed/", SearchFeed(), name="feed"),
     path("suggest/", views.practice_suggest, name="suggest"),
     path("suggest/thanks/", views.practice_suggest_thanks, name="suggest-thanks"),
     path("<slug:slug>/", views.practice_detail, name="detail"),

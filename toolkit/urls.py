@@ -15,7 +15,7 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="practices:list"), name="home"),
+    path("", include("explore.urls")),
     path("practices/", include("practices.urls")),
     path("api/", include("practices.api.urls")),
     path("admin/", admin.site.urls),

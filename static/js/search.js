@@ -43,6 +43,7 @@
         document.title = next.title;
         // the address as the page itself writes it (parameters in their order)
         if (push) window.history.pushState({ search: true }, "", fresh.dataset.address || address);
+        shown = window.location.search;
         enhance();
         if (panelOpen) openPanel(false);
         var again = focusedId && document.getElementById(focusedId);
@@ -142,7 +143,10 @@
   form.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && form.classList.contains("filters-open")) closePanel();
   });
+  var shown = window.location.search; // the search the page holds now
   window.addEventListener("popstate", function () {
+    // moving between anchors (the skip link, "Show N results") changes no search
+    if (window.location.search === shown) return;
     load(window.location.href, false).then(function () {
       var params = new URLSearchParams(window.location.search);
       document.getElementById("id_q").value = params.get("q") || "";

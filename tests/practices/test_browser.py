@@ -181,6 +181,7 @@ def test_a_chip_removes_its_filter(sample_practices, live_server, page):
 
 def test_the_skip_link_comes_first_and_goes_to_the_results(sample_practices, live_server, page):
     page.goto(f"{live_server.url}/practices/?challenge=skills")
+    page.wait_for_function("document.documentElement.classList.contains('js')")  # enhanced
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to the results"
     page.keyboard.press("Enter")

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from explore import views
+
+app_name = "explore"
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,47 @@
+"""The explore pages: every number is the count of the search it links to."""
+
+import pytest
+
+from practices.models import Practice
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+def result_count(client, query):
+    return client.get(f"/practices/?{query}").context["page"].paginator.count
+
+
+def test_every_number_on_the_home_page_is_what_its_link_shows(sample_practices, client):
+    make_practice(slug="draft", is_published=False, challenges=["skills"], country="MT")
+    response = client.get("/")
+    assert response.status_code == 200
+    groups = dict(response.context["entry_points"])
+    assert list(groups) == [
+        "Strategic challenges",
+        "Thematic priority",
+        "Type of cluster support",
+        "Region typology",
+    ]
+    checked = 0
+    for entries in groups.values():
+        for entry in entries:
+            assert entry.count == result_count(client, entry.query), entry
+            checked += 1
+    assert checked == 4 + 3 + 3 + 7
+    skills = next(e for e in groups["Strategic challenges"] if e.label == "Skills")
+    assert skills.count == 9  # the draft is not counted
+    totals = response.context["totals"]
+    assert totals["practices"] == result_count(client, "") == 15
+    published_countries = set(Practice.objects.published().values_list("country", flat=True))
+    assert totals["countries"] == len(published_countries) == 13
+    content = response.content.decode()
+    assert '<a href="/practices/?challenge=skills">Skills</a>' in content
+
+
+def test_the_home_page_lists_the_most_recently_updated_practices(sample_practices, client):
+    make_practice(slug="draft", is_published=False)
+    recent = [practice.slug for practice in client.get("/").context["recent"]]
+    newest_first = client.get("/practices/?sort=-updated").context["page"].object_list
+    assert recent == [practice.slug for practice in newest_first][:5]
+    assert "draft" not in recent
