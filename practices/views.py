@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from practices.exports import csv_chunks, export_filename
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
+from practices.related import related_to
 from practices.search.forgiving import forgiven, without_empty_keywords
 from practices.search.keywords import excerpt_html, highlight_html
 from practices.search.registry import ALL, FACET_QUERY_PARAMS
@@ -150,7 +151,11 @@ def practice_detail(request, slug):
     return render(
         request,
         "practices/practice_detail.html",
-        {"practice": practice, "back_to_search": _search_came_from(request)},
+        {
+            "practice": practice,
+            "back_to_search": _search_came_from(request),
+            "related": related_to(practice),
+        },
     )
 
 
@@ -174,6 +179,7 @@ def practice_preview(request, slug):
             "practice": practice,
             "preview": not practice.is_published,
             "back_to_search": _search_came_from(request),
+            "related": related_to(practice),
         },
     )
     response["X-Robots-Tag"] = "noindex"
