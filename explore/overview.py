@@ -58,3 +58,65 @@ def recently_updated(count: int = 5):
 
 def _facet(result, param):
     return next(facet for facet in result.facets if facet.param == param)
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    query: str  # the search it opens
+
+
+@dataclass
+class CrossTable:
+    """Counts of practices for each pair of values of two facets: ``rows`` x ``columns``."""
+
+    caption: str
+    row_label: str
+    columns: list  # (slug, name)
+    rows: list  # (name, query of the row alone, its count, [Cell for each column])
+
+
+def cross_table(caption, row_param, column_param, *, rows=None, columns=None) -> CrossTable:
+    """For each value of ``row_param`` (or the ``rows`` given as slugs), the practices
+    carrying each value of ``column_param`` too: one search per row, whose facet counts are
+    the cells (a multi-valued facet's count is the count of choosing it as well)."""
+    base = searched("")
+    row_facet, column_facet = _facet(base, row_param), _facet(base, column_param)
+    names_of_columns = {option.slug: option.name for option in column_facet.options}
+    wanted_columns = columns if columns is not None else list(names_of_columns)
+    columns = [(slug, names_of_columns.get(slug, slug)) for slug in wanted_columns]
+    table = CrossTable(caption, row_facet.label, columns, [])
+    wanted = rows if rows is not None else [option.slug for option in row_facet.options]
+    names = {option.slug: option.name for option in row_facet.options}
+    for slug in wanted:
+        row_query = QueryDict(mutable=True)
+        row_query[row_param] = slug
+        within = searched(row_query.urlencode())
+        counts = {option.slug: option.count for option in _facet(within, column_param).options}
+        cells = []
+        for column_slug, _ in columns:
+            query = row_query.copy()
+            query.appendlist(column_param, column_slug)
+            cells.append(Cell(counts.get(column_slug, 0), query.urlencode()))
+        table.rows.append((names.get(slug, slug), row_query.urlencode(), within.count, cells))
+    return table
+
+
+def busiest_countries(count: int = 8) -> list[str]:
+    """The countries with the most published practices, most first."""
+    options = _facet(searched(""), "country").options
+    return [option.slug for option in sorted(options, key=lambda o: (-o.count, o.name))[:count]]
+
+
+def recommendations_by_pillar():
+    """(pillar, [Entry of each recommendation]) in the expert group's order."""
+    from practices.models import Recommendation
+
+    counts = {option.slug: option for option in _facet(searched(""), "recommendation").options}
+    pillars = {}
+    for recommendation in Recommendation.objects.select_related("pillar"):
+        option = counts[recommendation.slug]
+        pillars.setdefault(recommendation.pillar.name, []).append(
+            Entry(option.name, option.count, option.toggle_query)
+        )
+    return list(pillars.items())

@@ -5,4 +5,5 @@ from explore import views
 app_name = "explore"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("themes/", views.themes, name="themes"),
 ]

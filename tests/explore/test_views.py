@@ -45,3 +45,30 @@ def test_the_home_page_lists_the_most_recently_updated_practices(sample_practice
     newest_first = client.get("/practices/?sort=-updated").context["page"].object_list
     assert recent == [practice.slug for practice in newest_first][:5]
     assert "draft" not in recent
+
+
+def cells_of(table):
+    for name, query, total, cells in table.rows:
+        yield name, query, total
+        for cell in cells:
+            yield name, cell.query, cell.count
+
+
+def test_every_number_on_the_themes_page_is_what_its_link_shows(sample_practices, client):
+    make_practice(slug="draft", is_published=False, challenges=["skills"], recommendations=["r1"])
+    response = client.get("/themes/")
+    assert response.status_code == 200
+    checked = 0
+    for name in ["challenges_by_priority", "gaps_by_typology", "gaps_by_country"]:
+        table = response.context[name]
+        for label, query, count in cells_of(table):
+            assert count == result_count(client, query), (name, label, query)
+            checked += 1
+    for _, entries in response.context["recommendations"]:
+        for entry in entries:
+            assert entry.count == result_count(client, entry.query), entry
+            checked += 1
+    assert checked == (4 * 4) + (15 * 8) + (15 * 9) + 15
+    gaps = response.context["gaps_by_typology"]
+    assert [name for _, name in gaps.columns][:2] == ["Agri-textile", "Agri-tourism"]
+    assert 'class="gap"' in response.content.decode()  # some recommendations have none yet

@@ -279,6 +279,8 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
         ("detail", "/practices/newco-helsinki/"),
         ("not-found", "/practices/no-such-practice/"),
         ("suggest", "/practices/suggest/"),
+        ("home", "/"),
+        ("themes", "/themes/"),
     ],
 )
 def test_axe_finds_no_accessibility_violations(sample_practices, live_server, page, name, path):
@@ -495,6 +497,8 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
     for name, path in [
         ("list", "/practices/?q=cluster&challenge=skills"),
         ("detail", "/practices/newco-helsinki/"),
+        ("home", "/"),
+        ("themes", "/themes/"),
     ]:
         tab.goto(f"{live_server.url}{path}")
         screenshot(tab, f"{name}-{width}")
@@ -553,3 +557,16 @@ def test_a_curator_enrols_a_second_factor_in_the_browser(
     page.get_by_role("link", name="Continue to the admin").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("link", name="Practices").first.is_visible()
+
+
+@pytest.mark.parametrize("path", ["/", "/themes/"])
+def test_the_explore_pages_work_without_javascript_and_their_links_open_searches(
+    sample_practices, live_server, no_js_page, path
+):
+    no_js_page.goto(f"{live_server.url}{path}")
+    link = no_js_page.locator("main a[href^='/practices/?']").first
+    label = link.inner_text()
+    link.click()
+    no_js_page.wait_for_load_state()
+    assert "/practices/?" in no_js_page.url, label
+    assert result_count(no_js_page)  # axe needs scripts: it checks these pages with them on
