@@ -120,3 +120,40 @@ def recommendations_by_pillar():
             Entry(option.name, option.count, option.toggle_query)
         )
     return list(pillars.items())
+
+
+@dataclass(frozen=True)
+class TypologyGroup:
+    typology: object  # practices.models.Typology
+    practices: Entry  # how many published practices, and the search of them
+    regions: list  # (Region, Entry of its practices) of the regions we know in the group
+
+
+def typology_groups() -> list[TypologyGroup]:
+    """The Panorama's groups, each with its practices (the count of its search) and the
+    regions we know in it, each with its published practices."""
+    from django.db.models import Count, Q
+
+    from practices.models import Region, Typology
+
+    counts = {option.slug: option for option in _facet(searched(""), "typology").options}
+    regions = (
+        Region.objects.select_related("typology")
+        .annotate(published=Count("practices", filter=Q(practices__is_published=True)))
+        .order_by("code")
+    )
+    by_typology = {}
+    for region in regions:
+        entry = Entry(f"{region.code} {region.name}", region.published, "")
+        by_typology.setdefault(region.typology_id, []).append((region, entry))
+    groups = []
+    for typology in Typology.objects.all():
+        option = counts[typology.slug]
+        groups.append(
+            TypologyGroup(
+                typology,
+                Entry(typology.name, option.count, option.toggle_query),
+                by_typology.get(typology.pk, []),
+            )
+        )
+    return groups

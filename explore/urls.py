@@ -6,4 +6,5 @@ app_name = "explore"
 urlpatterns = [
     path("", views.home, name="home"),
     path("themes/", views.themes, name="themes"),
+    path("typologies/", views.typologies, name="typologies"),
 ]

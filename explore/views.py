@@ -33,3 +33,8 @@ def themes(request):
         ),
     }
     return render(request, "explore/themes.html", context)
+
+
+def typologies(request):
+    """The European Cluster Panorama's seven groups of regions, and what we know in each."""
+    return render(request, "explore/typologies.html", {"groups": overview.typology_groups()})

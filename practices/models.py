@@ -110,6 +110,12 @@ class Typology(Taxonomy):
     number = models.PositiveSmallIntegerField(
         unique=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
+    panorama_regions = models.PositiveSmallIntegerField(
+        "regions in the group",
+        null=True,
+        blank=True,
+        help_text="How many EU-27 regions the European Cluster Panorama puts in this group.",
+    )
 
     class Meta(Taxonomy.Meta):
         verbose_name_plural = "typologies"

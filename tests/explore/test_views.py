@@ -72,3 +72,19 @@ def test_every_number_on_the_themes_page_is_what_its_link_shows(sample_practices
     gaps = response.context["gaps_by_typology"]
     assert [name for _, name in gaps.columns][:2] == ["Agri-textile", "Agri-tourism"]
     assert 'class="gap"' in response.content.decode()  # some recommendations have none yet
+
+
+def test_the_typologies_page_counts_what_its_links_show(sample_practices, client):
+    make_practice(slug="draft", is_published=False, region=Practice.objects.get(
+        slug="newco-helsinki").region)  # fmt: skip
+    response = client.get("/typologies/")
+    groups = response.context["groups"]
+    assert [group.typology.panorama_regions for group in groups] == [37, 22, 35, 19, 21, 17, 50]
+    for group in groups:
+        assert group.practices.count == result_count(client, group.practices.query)
+    capitals = next(g for g in groups if g.typology.slug == "creative-digital-capitals")
+    assert [(region.code, entry.count) for region, entry in capitals.regions] == [
+        ("DK01", 1),
+        ("FI1B", 1),  # the draft placed there is not counted
+    ]
+    assert "19 regions in the Panorama" in response.content.decode()

@@ -281,6 +281,7 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
         ("suggest", "/practices/suggest/"),
         ("home", "/"),
         ("themes", "/themes/"),
+        ("typologies", "/typologies/"),
     ],
 )
 def test_axe_finds_no_accessibility_violations(sample_practices, live_server, page, name, path):
@@ -499,6 +500,7 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
         ("detail", "/practices/newco-helsinki/"),
         ("home", "/"),
         ("themes", "/themes/"),
+        ("typologies", "/typologies/"),
     ]:
         tab.goto(f"{live_server.url}{path}")
         screenshot(tab, f"{name}-{width}")
@@ -559,7 +561,7 @@ def test_a_curator_enrols_a_second_factor_in_the_browser(
     assert page.get_by_role("link", name="Practices").first.is_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/themes/"])
+@pytest.mark.parametrize("path", ["/", "/themes/", "/typologies/"])
 def test_the_explore_pages_work_without_javascript_and_their_links_open_searches(
     sample_practices, live_server, no_js_page, path
 ):
