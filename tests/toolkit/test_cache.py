@@ -2,21 +2,14 @@
 
 import logging
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
 from redis.exceptions import RedisError
 
+from tests.services import free_port, start_redis
 from toolkit import cache as fail_soft
 from toolkit.cache import FailSoftRedisCache
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -24,22 +17,6 @@ def redis_port():
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is missing: apt-get install redis-server (.ci/run does)")
     return free_port()
-
-
-def start_redis(port):
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("redis-server did not start")
 
 
 def make_cache(port):

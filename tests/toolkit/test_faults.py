@@ -5,7 +5,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,10 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
+from tests.services import free_port, start_redis
+
 PROJECT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url):
@@ -147,22 +142,6 @@ def test_the_site_answers_503_while_postgresql_is_down_and_recovers_by_itself(se
     cluster("start")
     assert wait_for(f"{server}/healthz", 200), "the site did not recover"
     assert get(f"{server}/practices/")[0] == 200
-
-
-def start_redis(port):
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("redis-server did not start")
 
 
 PAGES = [
