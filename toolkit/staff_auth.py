@@ -124,12 +124,12 @@ def enrol(request):
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return redirect(f"{reverse('admin:login')}?next={request.path}")
-    if user.is_verified() and request.method != "POST":
+    if user.is_verified():
         return redirect("admin:index")
     confirmed = list(devices_for_user(user, confirmed=True))
     if confirmed and not user.is_verified():
         # enrolled, but this session was opened without a code: sign in again with one
-        return redirect(f"{reverse('admin:logout')}")
+        return redirect(f"{reverse('admin:login')}?next={reverse('admin:index')}")
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": "Authenticator app"}
     )
