@@ -259,7 +259,7 @@ class RowChecker:
     def _year(column, text, problem):
         if not text:
             return None
-        if not text.isdigit() or not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+        if not (text.isascii() and text.isdigit()) or not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
             problem(column, f"{text!r} is not a year like 2021.")
             return None
         return int(text)

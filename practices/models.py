@@ -347,7 +347,13 @@ class Practice(models.Model):
         import can carry a record's own last-update date."""
         if touch and not self._state.adding:
             self.updated_at = timezone.now()
-        self.revision += 1
+        # on from the row's own counter: an instance built from an old version (a revert)
+        # carries that version's revision
+        stored = None
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("revision", flat=True)
+            stored = stored.first()
+        self.revision = max(self.revision, stored or 0) + 1
         self.search_document = search_document(self.title, self.original_title, self.description)
         # Browsers send a textarea's lines ended by CR LF: kept as LF, a save that changes no
         # word changes nothing (in the history, the export and a comparison of versions).

@@ -8,8 +8,8 @@ put edited practices back to the fixture's text, tags and date. Here:
   and values curators renamed stay as they are;
 - a file of practices is loaded only when none of its practices is in the database, so a
   practice a curator deleted does not come back either;
-- ``reset`` puts sample practices back as the fixtures have them, and ``differences`` says
-  first what that would overwrite.
+- ``reset`` puts back the fields and tags the fixtures list for the sample practices, and
+  ``differences`` says first which of them it would overwrite.
 """
 
 import json
@@ -21,7 +21,7 @@ from django.core import serializers
 from django.db import transaction
 
 from practices.models import Practice
-from practices.versions import hold_version, record_version
+from practices.versions import hold_version, one_version, record_version
 
 REFERENCE_FIXTURES = ("taxonomies",)
 PRACTICE_FIXTURES = ("sample_practices", "stip_practices")
@@ -146,17 +146,31 @@ def reset(slugs) -> int:
                 if loaded.object.pk is None:
                     _save(loaded, reason="Loaded from the reference data")
         for name in PRACTICE_FIXTURES:
-            for _, loaded in _objects(name):
+            for entry, loaded in _objects(name):
                 instance = loaded.object
                 if not isinstance(instance, Practice):
                     if instance.pk is None:
                         loaded.save()
                     continue
-                if instance.slug in slugs:
-                    stored = Practice.objects.filter(pk=instance.pk).first()
-                    if stored is not None:
-                        # the row's own counter goes on: a form opened before the reset is
-                        # refused, not allowed to overwrite it
-                        instance.revision = stored.revision + 1
+                if instance.slug not in slugs:
+                    continue
+                if instance.pk is None:
                     written += _save(loaded, reason="Reset to the sample data")
+                else:
+                    written += _overwrite(entry, loaded)
     return written
+
+
+def _overwrite(entry, loaded) -> int:
+    """Put back the fields and tags the fixture lists, and only those: what a curator added
+    in other fields (a start year, an organisation) stays. One new version."""
+    stored = Practice.objects.get(pk=loaded.object.pk)
+    with one_version(stored, reason="Reset to the sample data"):
+        for name in entry["fields"]:
+            field = Practice._meta.get_field(name)
+            if not field.many_to_many:
+                setattr(stored, field.attname, getattr(loaded.object, field.attname))
+        stored.save(touch=False)  # the fixture's own date comes back with its text
+        for name, ids in loaded.m2m_data.items():
+            getattr(stored, name).set(ids)
+    return 1

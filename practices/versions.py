@@ -11,6 +11,8 @@ version is recorded then.
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from practices.models import PRACTICE_HISTORY, Practice
 
 REASON_LENGTH = Practice.history.model._meta.get_field("history_change_reason").max_length
@@ -104,8 +106,13 @@ def _kept(field) -> bool:
 
 def _shown(version, field) -> str:
     if field.many_to_one:
-        value = getattr(version, field.name, None)
-        return str(value) if value is not None else ""
+        key = getattr(version, field.attname)
+        if key is None:
+            return ""
+        try:
+            return str(getattr(version, field.name))
+        except ObjectDoesNotExist:  # deleted since: the version still names it by id
+            return f"#{key}"
     value = getattr(version, field.attname)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value or ""))

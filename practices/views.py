@@ -1,3 +1,4 @@
+import logging
 import math
 from urllib.parse import urlencode, urlsplit
 
@@ -22,6 +23,7 @@ from practices.search.selector import search
 from practices.suggest import SuggestionForm, submit_suggestion
 from practices.suggestions import did_you_mean
 from practices.throttles import ExportRateThrottle, SuggestRateThrottle
+from toolkit.staff_auth import verified_staff
 
 PAGE_SIZE = 10
 # The parameters the search page reads forgivingly (``search.forgiving``).
@@ -145,7 +147,7 @@ def practice_suggest_thanks(request):
 def practice_detail(request, slug):
     """A published practice; for a curator, a draft too, marked as a preview (the public gets
     404 for it)."""
-    if request.user.is_staff:
+    if verified_staff(request.user):
         return practice_preview(request, slug)
     practice = get_object_or_404(Practice.objects.published().with_tags(), slug=slug)
     return render(
@@ -170,7 +172,10 @@ def _search_came_from(request) -> str | None:
 
 @staff_member_required
 def practice_preview(request, slug):
-    """A practice, draft or not, exactly as its public page shows it: for curators reviewing."""
+    """A practice, draft or not, exactly as its public page shows it: for curators reviewing
+    (signed in with their second factor where it is required)."""
+    if not verified_staff(request.user):
+        return redirect(f"{reverse('admin:login')}?next={request.path}")
     practice = get_object_or_404(Practice.objects.with_tags(), slug=slug)
     response = render(
         request,
@@ -201,7 +206,8 @@ def _check_database() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        return f"unavailable: {str(error).strip()[:200]}"
+        logging.getLogger("toolkit.database").error("Health check: %s", error)
+        return "unavailable"  # the details, which name hosts and users, go to the log
     return "ok"
 
 
@@ -212,7 +218,8 @@ def _check_cache() -> str:
     try:
         ping()
     except (RedisError, OSError) as error:
-        return f"unavailable, serving from memory: {str(error).strip()[:200]}"
+        logging.getLogger("toolkit.cache").warning("Health check: %s", error)
+        return "unavailable, serving from memory"
     return "ok"
 
 

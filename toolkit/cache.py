@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -58,16 +59,16 @@ class FailSoftRedisCache(RedisCache):
                     RETRY_SECONDS,
                 )
 
-    def add(self, key, value, timeout=None, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
         return self._call("get", key, default, version)
 
-    def set(self, key, value, timeout=None, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set", key, value, timeout, version)
 
-    def touch(self, key, timeout=None, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("touch", key, timeout, version)
 
     def delete(self, key, version=None):
@@ -82,7 +83,7 @@ class FailSoftRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         return self._call("incr", key, delta, version)
 
-    def set_many(self, data, timeout=None, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set_many", data, timeout, version)
 
     def delete_many(self, keys, version=None):

@@ -19,6 +19,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import mark_safe
+from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -84,6 +85,10 @@ class ToolkitAdminSite(admin.AdminSite):
 
         def enrol_first(request, *args, **kwargs):
             if needs_enrolment(request):
+                if getattr(view, "__name__", "") == "logout":
+                    # Django's guard would send someone without permission back to the
+                    # index: one who has not enrolled may still log out
+                    return view(request, *args, **kwargs)
                 return redirect("admin:two_factor_enrol")
             return protected(request, *args, **kwargs)
 
@@ -109,6 +114,18 @@ def needs_enrolment(request) -> bool:
     return second_factor_required() and user.is_active and user.is_staff and not user.is_verified()
 
 
+def verified_staff(user) -> bool:
+    """Staff whose session is as trusted as the admin asks: verified by a code where codes
+    are required. Drafts are shown outside the admin to them only."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return not second_factor_required() or user.is_verified()
+
+
+def _has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 class EnrolForm(forms.Form):
     otp_token = forms.CharField(
         label="Code from your app",
@@ -118,21 +135,24 @@ class EnrolForm(forms.Form):
     )
 
 
+@never_cache  # the key, then the recovery codes: never kept by a cache or the browser
 def enrol(request):
     """Set up an authenticator: scan the QR code (or type the key), confirm with a code, then
     keep the recovery codes shown once. Only for a signed-in staff member."""
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return redirect(f"{reverse('admin:login')}?next={request.path}")
-    if user.is_verified():
-        return redirect("admin:index")
-    confirmed = list(devices_for_user(user, confirmed=True))
-    if confirmed and not user.is_verified():
+    if _has_authenticator(user):
+        if user.is_verified():
+            return redirect("admin:index")
         # enrolled, but this session was opened without a code: sign in again with one
         return redirect(f"{reverse('admin:login')}?next={reverse('admin:index')}")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    if any(devices_for_user(user, confirmed=True)) and not user.is_verified():
+        # recovery codes left but no app (it was reset): sign in with a recovery code first
+        return redirect(f"{reverse('admin:login')}?next={request.path}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):

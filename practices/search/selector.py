@@ -139,7 +139,8 @@ def search_params(data) -> QueryDict:
             else []
         )
         if key.endswith("_match"):
-            values = [value for value in values if value != ALL]
+            # one value, the last, as the form reads it; the default is left out
+            values = [value for value in values[-1:] if value != ALL]
         if values:
             params.setlist(key, list(dict.fromkeys(values)))
     return params

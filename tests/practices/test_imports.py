@@ -224,6 +224,10 @@ BAD_FILES |= {
         csv_file(full_row(start_year="2O21"), header=FULL_HEADER),
         [(2, "start_year")],
     ),
+    "year in other digits": (
+        csv_file(full_row(start_year="²⁰²¹"), header=FULL_HEADER),
+        [(2, "start_year")],
+    ),
     "year out of range": (
         csv_file(full_row(end_year="20210"), header=FULL_HEADER),
         [(2, "end_year")],

@@ -83,3 +83,16 @@ def test_reset_says_what_it_would_overwrite_and_writes_only_when_told(capsys):
     assert Practice.objects.filter(slug="circular-flanders").exists()
     call_command("reset_samples")
     assert "nothing to reset" in capsys.readouterr().out
+
+
+def test_reset_writes_only_what_the_fixture_lists(capsys):
+    load()
+    practice = Practice.objects.get(slug="newco-helsinki")
+    practice.title = "Edited"
+    practice.organisation = "City of Helsinki"  # a field the fixture does not list
+    practice.start_year = 2021
+    practice.save()
+    call_command("reset_samples", "newco-helsinki", "--yes")
+    practice.refresh_from_db()
+    assert practice.title.startswith("Business incubation")
+    assert (practice.organisation, practice.start_year) == ("City of Helsinki", 2021)

@@ -115,3 +115,20 @@ def test_without_the_requirement_a_password_is_enough(curator, client, settings)
     settings.STAFF_2FA_REQUIRED = False
     assert sign_in(client).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_curator_not_yet_enrolled_can_log_out(curator, client):
+    sign_in(client)
+    response = client.post(reverse("admin:logout"))
+    assert response.get("Location") != reverse("admin:two_factor_enrol")
+    assert "_auth_user_id" not in client.session  # signed out
+    assert client.get("/admin/")["Location"].startswith(reverse("admin:login"))
+
+
+def test_drafts_outside_the_admin_need_the_second_factor_too(taxonomies, curator, client):
+    from tests.factories import make_practice
+
+    make_practice(slug="draft", is_published=False)
+    sign_in(client)  # the password alone: not verified
+    assert client.get("/practices/draft/").status_code == 404
+    assert client.get("/practices/draft/preview/").status_code == 302
