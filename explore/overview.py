@@ -157,3 +157,49 @@ def typology_groups() -> list[TypologyGroup]:
             )
         )
     return groups
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    code: str
+    name: str
+    practices: Entry
+
+
+def country_rows(order: str = "name") -> list[CountryRow]:
+    """Every country with published practices, by name or by number of practices."""
+    rows = [
+        CountryRow(option.slug, option.name, Entry(option.name, option.count, option.toggle_query))
+        for option in _facet(searched(""), "country").options
+        if option.count
+    ]
+    if order == "-count":
+        return sorted(rows, key=lambda row: (-row.practices.count, row.name))
+    return sorted(rows, key=lambda row: row.name)
+
+
+def country_overview(code: str):
+    """A country's first ten practices, its count, and its counts per challenge and
+    priority, from the search of that country; None when it has no published practice."""
+    query = QueryDict(mutable=True)
+    query["country"] = code
+    result = search(query, page=1, page_size=10)
+    if result.errors or not result.count:
+        return None
+    facets = {facet.param: facet for facet in result.facets}
+    by_theme = [
+        (
+            facets[param].label,
+            [
+                Entry(option.name, option.count, option.toggle_query)
+                for option in facets[param].options
+            ],
+        )
+        for param in ("challenge", "priority")
+    ]
+    return {
+        "query": query.urlencode(),
+        "count": result.count,
+        "practices": list(result.page),
+        "by_theme": by_theme,
+    }

@@ -1,4 +1,6 @@
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django_countries import countries
 
 from explore import overview
 
@@ -38,3 +40,22 @@ def themes(request):
 def typologies(request):
     """The European Cluster Panorama's seven groups of regions, and what we know in each."""
     return render(request, "explore/typologies.html", {"groups": overview.typology_groups()})
+
+
+def country_list(request):
+    """The countries with practices, as a table that sorts by name or by number."""
+    order = "-count" if request.GET.get("sort") == "-count" else "name"
+    context = {"rows": overview.country_rows(order), "order": order}
+    return render(request, "explore/country_list.html", context)
+
+
+def country_detail(request, code):
+    """A country's practices and their themes (``/countries/dk/``)."""
+    if code != code.lower():
+        return redirect("explore:country", code=code.lower(), permanent=True)
+    iso = code.upper()
+    if iso not in countries:
+        raise Http404("No such country.")
+    summary = overview.country_overview(iso)
+    context = {"code": iso, "name": countries.name(iso), "summary": summary}
+    return render(request, "explore/country_detail.html", context, status=200 if summary else 404)

@@ -88,3 +88,35 @@ def test_the_typologies_page_counts_what_its_links_show(sample_practices, client
         ("FI1B", 1),  # the draft placed there is not counted
     ]
     assert "19 regions in the Panorama" in response.content.decode()
+
+
+def test_the_countries_table_counts_what_its_links_show_and_sorts(sample_practices, client):
+    make_practice(slug="draft", is_published=False, country="MT")
+    rows = client.get("/countries/").context["rows"]
+    published = Practice.objects.published()
+    assert {row.code for row in rows} == set(published.values_list("country", flat=True))
+    assert [row.name for row in rows] == sorted(row.name for row in rows)
+    assert "MT" not in [row.code for row in rows]  # a draft makes no country appear
+    for row in rows:
+        assert row.practices.count == result_count(client, row.practices.query)
+    by_count = client.get("/countries/?sort=-count").context["rows"]
+    assert [row.practices.count for row in by_count] == sorted(
+        (row.practices.count for row in rows), reverse=True
+    )
+
+
+def test_a_country_page_lists_exactly_its_published_practices(sample_practices, client):
+    make_practice(slug="draft", is_published=False, country="DK")
+    response = client.get("/countries/dk/")
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    danish = set(Practice.objects.published().filter(country="DK").values_list("slug", flat=True))
+    assert {practice.slug for practice in summary["practices"]} == danish
+    assert summary["count"] == result_count(client, summary["query"]) == len(danish)
+    for _, entries in summary["by_theme"]:
+        for entry in entries:
+            assert entry.count == result_count(client, entry.query)
+    assert "No factsheet has been written for Denmark yet." in response.content.decode()
+    assert client.get("/countries/DK/")["Location"] == "/countries/dk/"
+    assert client.get("/countries/mt/").status_code == 404  # only a draft
+    assert client.get("/countries/zz/").status_code == 404

@@ -282,6 +282,8 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
         ("home", "/"),
         ("themes", "/themes/"),
         ("typologies", "/typologies/"),
+        ("countries", "/countries/"),
+        ("country", "/countries/dk/"),
     ],
 )
 def test_axe_finds_no_accessibility_violations(sample_practices, live_server, page, name, path):
@@ -501,6 +503,8 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
         ("home", "/"),
         ("themes", "/themes/"),
         ("typologies", "/typologies/"),
+        ("countries", "/countries/?sort=-count"),
+        ("country", "/countries/no/"),
     ]:
         tab.goto(f"{live_server.url}{path}")
         screenshot(tab, f"{name}-{width}")
@@ -561,7 +565,7 @@ def test_a_curator_enrols_a_second_factor_in_the_browser(
     assert page.get_by_role("link", name="Practices").first.is_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/themes/", "/typologies/"])
+@pytest.mark.parametrize("path", ["/", "/themes/", "/typologies/", "/countries/dk/"])
 def test_the_explore_pages_work_without_javascript_and_their_links_open_searches(
     sample_practices, live_server, no_js_page, path
 ):
@@ -572,3 +576,16 @@ def test_the_explore_pages_work_without_javascript_and_their_links_open_searches
     no_js_page.wait_for_load_state()
     assert "/practices/?" in no_js_page.url, label
     assert result_count(no_js_page)  # axe needs scripts: it checks these pages with them on
+
+
+def test_the_keyboard_reaches_every_country_of_the_table(sample_practices, live_server, page):
+    page.goto(f"{live_server.url}/countries/")
+    countries = page.locator("table.countries tbody th a").all_inner_texts()
+    reached = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        text = page.evaluate("document.activeElement.textContent.trim()")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        reached.add(text)
+    assert set(countries) <= reached and len(countries) == 13
