@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noqa: E402
-from run import SGI, load, start_gunicorn  # noqa: E402
+from run import SGI, load, load_result, start_gunicorn  # noqa: E402
 
 
 def free_port():
@@ -78,12 +78,7 @@ def main():
             server.wait()
             redis.kill()
             redis.wait()
-        row = {
-            "case": f"{case}: {args.connections} connections for {args.seconds} s (S+G+I page)",
-            "ok": counts["ok"],
-            "errors": counts["errors"],
-            "requests_per_second": round(counts["ok"] / args.seconds, 1),
-        }
+        row = load_result(f"{case}: ", counts, args.connections, args.seconds)
         rows.append(row)
         print(row)
     lines = [

@@ -258,6 +258,16 @@ async def load(url_path, connections, seconds):
     return counts
 
 
+def load_result(label, counts, connections, seconds) -> dict:
+    """A row of the report for a load phase on the S+G+I page (``load``'s counts)."""
+    return {
+        "case": f"{label}{connections} connections for {seconds} s (S+G+I page)",
+        "ok": counts["ok"],
+        "errors": counts["errors"],
+        "requests_per_second": round(counts["ok"] / seconds, 1),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -338,12 +348,7 @@ def main():
     finally:
         ours.terminate()
         ours.wait()
-    load_row = {
-        "case": f"{args.connections} connections for {args.seconds} s (S+G+I page)",
-        "ok": counts["ok"],
-        "errors": counts["errors"],
-        "requests_per_second": round(counts["ok"] / args.seconds, 1),
-    }
+    load_row = load_result("", counts, args.connections, args.seconds)
     rows.append(load_row)
     print(load_row)
     report(rows, args)

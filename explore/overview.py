@@ -1,12 +1,15 @@
 """The numbers the explore pages show, each from the one search path (``search``): a count
-next to a link is the count of the search the link opens."""
+next to a link is the count of the search the link opens.
+
+A page runs the search of every published practice once (``everything``) and hands it to the
+functions here that read its facets."""
 
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import QueryDict
 
-from practices.models import Practice
+from practices.models import Practice, Recommendation, Region, Typology
 from practices.search.selector import search
 
 # The facets a visitor starts from on the home page, in this order.
@@ -28,9 +31,14 @@ def searched(query: str):
     return result
 
 
-def entry_points() -> list[tuple[str, list[Entry]]]:
+def everything():
+    """The search of every published practice, whose facets most of these numbers are."""
+    return searched("")
+
+
+def entry_points(everything) -> list[tuple[str, list[Entry]]]:
     """(facet label, its options with counts and searches) for the home page's ways in."""
-    facets = {facet.param: facet for facet in searched("").facets}
+    facets = {facet.param: facet for facet in everything.facets}
     groups = []
     for param in ENTRY_FACETS:
         facet = facets[param]
@@ -43,12 +51,11 @@ def entry_points() -> list[tuple[str, list[Entry]]]:
     return groups
 
 
-def totals() -> dict:
+def totals(everything) -> dict:
     """How many published practices, from how many countries, last updated when."""
-    result = searched("")
-    countries = [option for option in _facet(result, "country").options if option.count]
+    countries = [option for option in _facet(everything, "country").options if option.count]
     last = Practice.objects.published().aggregate(last=Max("updated_at"))["last"]
-    return {"practices": result.count, "countries": len(countries), "last_update": last}
+    return {"practices": everything.count, "countries": len(countries), "last_update": last}
 
 
 def recently_updated(count: int = 5):
@@ -76,12 +83,13 @@ class CrossTable:
     rows: list  # (name, query of the row alone, its count, [Cell for each column])
 
 
-def cross_table(caption, row_param, column_param, *, rows=None, columns=None) -> CrossTable:
+def cross_table(
+    everything, caption, row_param, column_param, *, rows=None, columns=None
+) -> CrossTable:
     """For each value of ``row_param`` (or the ``rows`` given as slugs), the practices
     carrying each value of ``column_param`` too: one search per row, whose facet counts are
     the cells (a multi-valued facet's count is the count of choosing it as well)."""
-    base = searched("")
-    row_facet, column_facet = _facet(base, row_param), _facet(base, column_param)
+    row_facet, column_facet = _facet(everything, row_param), _facet(everything, column_param)
     names_of_columns = {option.slug: option.name for option in column_facet.options}
     wanted_columns = columns if columns is not None else list(names_of_columns)
     columns = [(slug, names_of_columns.get(slug, slug)) for slug in wanted_columns]
@@ -102,17 +110,15 @@ def cross_table(caption, row_param, column_param, *, rows=None, columns=None) ->
     return table
 
 
-def busiest_countries(count: int = 8) -> list[str]:
+def busiest_countries(everything, count: int = 8) -> list[str]:
     """The countries with the most published practices, most first."""
-    options = _facet(searched(""), "country").options
+    options = _facet(everything, "country").options
     return [option.slug for option in sorted(options, key=lambda o: (-o.count, o.name))[:count]]
 
 
-def recommendations_by_pillar():
+def recommendations_by_pillar(everything):
     """(pillar, [Entry of each recommendation]) in the expert group's order."""
-    from practices.models import Recommendation
-
-    counts = {option.slug: option for option in _facet(searched(""), "recommendation").options}
+    counts = {option.slug: option for option in _facet(everything, "recommendation").options}
     pillars = {}
     for recommendation in Recommendation.objects.select_related("pillar"):
         option = counts[recommendation.slug]
@@ -132,11 +138,7 @@ class TypologyGroup:
 def typology_groups() -> list[TypologyGroup]:
     """The Panorama's groups, each with its practices (the count of its search) and the
     regions we know in it, each with its published practices."""
-    from django.db.models import Count, Q
-
-    from practices.models import Region, Typology
-
-    counts = {option.slug: option for option in _facet(searched(""), "typology").options}
+    counts = {option.slug: option for option in _facet(everything(), "typology").options}
     regions = (
         Region.objects.select_related("typology")
         .annotate(published=Count("practices", filter=Q(practices__is_published=True)))
@@ -170,7 +172,7 @@ def country_rows(order: str = "name") -> list[CountryRow]:
     """Every country with published practices, by name or by number of practices."""
     rows = [
         CountryRow(option.slug, option.name, Entry(option.name, option.count, option.toggle_query))
-        for option in _facet(searched(""), "country").options
+        for option in _facet(everything(), "country").options
         if option.count
     ]
     if order == "-count":

@@ -7,9 +7,10 @@ from explore import overview
 
 def home(request):
     """What the toolkit is, the numbers, ways in by theme, what changed lately."""
+    everything = overview.everything()
     context = {
-        "totals": overview.totals(),
-        "entry_points": overview.entry_points(),
+        "totals": overview.totals(everything),
+        "entry_points": overview.entry_points(everything),
         "recent": overview.recently_updated(),
     }
     return render(request, "explore/home.html", context)
@@ -17,21 +18,27 @@ def home(request):
 
 def themes(request):
     """The themes against each other, and where no practice exists yet (the gaps)."""
+    everything = overview.everything()
     context = {
         "challenges_by_priority": overview.cross_table(
-            "Practices by strategic challenge and thematic priority", "challenge", "priority"
+            everything,
+            "Practices by strategic challenge and thematic priority",
+            "challenge",
+            "priority",
         ),
-        "recommendations": overview.recommendations_by_pillar(),
+        "recommendations": overview.recommendations_by_pillar(everything),
         "gaps_by_typology": overview.cross_table(
+            everything,
             "Recommendations by region typology: empty cells have no practice yet",
             "recommendation",
             "typology",
         ),
         "gaps_by_country": overview.cross_table(
+            everything,
             "Recommendations in the countries with most practices: empty cells have none yet",
             "recommendation",
             "country",
-            columns=overview.busiest_countries(),
+            columns=overview.busiest_countries(everything),
         ),
     }
     return render(request, "explore/themes.html", context)

@@ -48,6 +48,8 @@ def _most_shared(database, practice_id, tags) -> list[int]:
     connection = connections[database]
     quote = connection.ops.quote_name
     practice_table = quote(Practice._meta.db_table)
+    id_column = quote(Practice._meta.pk.column)
+    published = quote(Practice._meta.get_field("is_published").column)
     selects, parameters = [], []
     for name, ids in tags.items():
         if not ids:
@@ -62,8 +64,8 @@ def _most_shared(database, practice_id, tags) -> list[int]:
     sql = (
         "SELECT links.practice_id FROM ("  # noqa: S608 - names from the models, quoted
         + " UNION ALL ".join(selects)
-        + f") AS links JOIN {practice_table} AS p ON p.id = links.practice_id"
-        " WHERE p.is_published AND links.practice_id <> %s"
+        + f") AS links JOIN {practice_table} AS p ON p.{id_column} = links.practice_id"
+        f" WHERE p.{published} AND links.practice_id <> %s"
         " GROUP BY links.practice_id ORDER BY count(*) DESC, links.practice_id LIMIT %s"
     )
     with connection.cursor() as cursor:
