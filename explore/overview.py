@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 from django.http import QueryDict
 
+from explore import world_map
 from practices.models import Practice, Recommendation, Region, Typology
 from practices.search.selector import search
 
@@ -205,3 +206,92 @@ def country_overview(code: str):
         "practices": list(result.page),
         "by_theme": by_theme,
     }
+
+
+@dataclass(frozen=True)
+class MapCountry:
+    shape: object  # explore.world_map.Shape
+    row: CountryRow | None  # None: no published practice
+    shade: int  # 0 for none, else 1 (fewest) to len(SHADES)
+    marker: bool  # too small to find or hit without a circle over it
+    shown_larger: bool  # linked on a larger map of the page: not a second stop for the keyboard
+
+
+@dataclass(frozen=True)
+class CountryMap:
+    slug: str
+    title: str
+    width: int
+    height: int
+    countries: list  # MapCountry
+    legend: list  # (shade, "3–4")
+
+
+SHADES = 5
+
+
+def shade_ranges(counts) -> list[tuple[int, int]]:
+    """Up to ``SHADES`` ranges of counts (low, high), from the fewest practices to the most,
+    each holding about as many countries."""
+    values = sorted(count for count in counts if count)
+    if not values:
+        return []
+    distinct = sorted(set(values))
+    if len(distinct) <= SHADES:
+        return [(value, value) for value in distinct]
+    uppers = sorted(
+        {
+            values[min(len(values) - 1, len(values) * step // SHADES)]
+            for step in range(1, SHADES + 1)
+        }
+    )
+    ranges, low = [], values[0]
+    for high in uppers:
+        if high >= low:
+            ranges.append((low, high))
+            low = high + 1
+    return ranges
+
+
+def country_maps(rows) -> list[CountryMap]:
+    """Europe, then the world, each country shaded by its number of published practices
+    (``rows``, from ``country_rows``) and linked to its page."""
+    by_code = {row.code: row for row in rows}
+    ranges = shade_ranges(row.practices.count for row in rows)
+    legend = [
+        (index, f"{low}" if low == high else f"{low}–{high}")
+        for index, (low, high) in enumerate(ranges, 1)
+    ]
+
+    def shade(row):
+        if row is None:
+            return 0
+        return next(
+            index for index, (_, high) in enumerate(ranges, 1) if row.practices.count <= high
+        )
+
+    maps, linked = [], set()
+    for frame, title in (
+        (world_map.europe(), "Europe"),
+        (world_map.world(), "The world"),
+    ):
+        drawn = []
+        for shape in frame.shapes:
+            row = by_code.get(shape.code)
+            drawn.append(
+                MapCountry(
+                    shape,
+                    row,
+                    shade(row),
+                    marker=row is not None and frame.is_small(shape) and shape.code not in linked,
+                    shown_larger=shape.code in linked,
+                )
+            )
+        # Countries with practices come last, by name (the keyboard's order), markers after
+        # them so that no neighbour is painted over a small country.
+        drawn.sort(
+            key=lambda country: (country.row is not None, country.marker, country.shape.name)
+        )
+        linked |= {country.shape.code for country in drawn if country.row}
+        maps.append(CountryMap(frame.slug, title, frame.width, frame.height, drawn, legend))
+    return maps

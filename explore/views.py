@@ -50,9 +50,11 @@ def typologies(request):
 
 
 def country_list(request):
-    """The countries with practices, as a table that sorts by name or by number."""
+    """The countries with practices on maps of Europe and the world, and as a table that
+    sorts by name or by number (the maps' accessible alternative)."""
     order = "-count" if request.GET.get("sort") == "-count" else "name"
-    context = {"rows": overview.country_rows(order), "order": order}
+    rows = overview.country_rows(order)
+    context = {"rows": rows, "order": order, "maps": overview.country_maps(rows)}
     return render(request, "explore/country_list.html", context)
 
 

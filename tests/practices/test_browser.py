@@ -565,7 +565,7 @@ def test_a_curator_enrols_a_second_factor_in_the_browser(
     assert page.get_by_role("link", name="Practices").first.is_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/themes/", "/typologies/", "/countries/dk/"])
+@pytest.mark.parametrize("path", ["/", "/themes/", "/typologies/", "/countries/", "/countries/dk/"])
 def test_the_explore_pages_work_without_javascript_and_their_links_open_searches(
     sample_practices, live_server, no_js_page, path
 ):
@@ -578,14 +578,24 @@ def test_the_explore_pages_work_without_javascript_and_their_links_open_searches
     assert result_count(no_js_page)  # axe needs scripts: it checks these pages with them on
 
 
-def test_the_keyboard_reaches_every_country_of_the_table(sample_practices, live_server, page):
+def test_the_keyboard_reaches_every_country_of_the_map_and_of_the_table(
+    sample_practices, live_server, page
+):
     page.goto(f"{live_server.url}/countries/")
     countries = page.locator("table.countries tbody th a").all_inner_texts()
-    reached = set()
-    for _ in range(200):
+    on_the_map, in_the_table = set(), set()
+    for _ in range(300):
         page.keyboard.press("Tab")
-        text = page.evaluate("document.activeElement.textContent.trim()")
         if page.evaluate("document.activeElement === document.body"):
             break
-        reached.add(text)
-    assert set(countries) <= reached and len(countries) == 13
+        label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        if label and page.evaluate("!!document.activeElement.closest('.country-map')"):
+            on_the_map.add(label.split(":")[0])
+        else:
+            in_the_table.add(page.evaluate("document.activeElement.textContent.trim()"))
+    assert len(countries) == 13
+    assert set(countries) <= in_the_table
+    assert on_the_map == set(countries)
+    page.locator("#map-europe").get_by_role("link", name="Cyprus: 1 practice").click()
+    page.wait_for_url("**/countries/cy/")
+    screenshot(page, "country-reached-from-the-map")
