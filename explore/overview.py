@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.http import QueryDict
+from django_countries import countries
 
 from explore import world_map
+from factsheets.models import CountryFactsheet
 from practices.models import Practice, Recommendation, Region, Typology
 from practices.search.selector import search
 
@@ -170,12 +172,18 @@ class CountryRow:
 
 
 def country_rows(order: str = "name") -> list[CountryRow]:
-    """Every country with published practices, by name or by number of practices."""
+    """Every country with published practices or a factsheet, by name or by number of
+    practices."""
     rows = [
         CountryRow(option.slug, option.name, Entry(option.name, option.count, option.toggle_query))
         for option in _facet(everything(), "country").options
         if option.count
     ]
+    with_practices = {row.code for row in rows}
+    for code in CountryFactsheet.objects.values_list("country", flat=True):
+        if code not in with_practices:  # a factsheet but no practice yet: its page exists
+            name = countries.name(code)
+            rows.append(CountryRow(code, name, Entry(name, 0, f"country={code}")))
     if order == "-count":
         return sorted(rows, key=lambda row: (-row.practices.count, row.name))
     return sorted(rows, key=lambda row: row.name)
@@ -264,7 +272,7 @@ def country_maps(rows) -> list[CountryMap]:
     ]
 
     def shade(row):
-        if row is None:
+        if row is None or not row.practices.count:
             return 0
         return next(
             index for index, (_, high) in enumerate(ranges, 1) if row.practices.count <= high

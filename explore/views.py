@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django_countries import countries
 
 from explore import overview
+from factsheets.models import CountryFactsheet
 
 
 def home(request):
@@ -54,17 +55,29 @@ def country_list(request):
     sorts by name or by number (the maps' accessible alternative)."""
     order = "-count" if request.GET.get("sort") == "-count" else "name"
     rows = overview.country_rows(order)
-    context = {"rows": rows, "order": order, "maps": overview.country_maps(rows)}
+    context = {
+        "rows": rows,
+        "order": order,
+        "maps": overview.country_maps(rows),
+        "with_factsheet": set(CountryFactsheet.objects.values_list("country", flat=True)),
+    }
     return render(request, "explore/country_list.html", context)
 
 
 def country_detail(request, code):
-    """A country's practices and their themes (``/countries/dk/``)."""
+    """A country's factsheet, practices and their themes (``/countries/dk/``)."""
     if code != code.lower():
         return redirect("explore:country", code=code.lower(), permanent=True)
     iso = code.upper()
     if iso not in countries:
         raise Http404("No such country.")
     summary = overview.country_overview(iso)
-    context = {"code": iso, "name": countries.name(iso), "summary": summary}
-    return render(request, "explore/country_detail.html", context, status=200 if summary else 404)
+    factsheet = CountryFactsheet.objects.of(iso)
+    context = {
+        "code": iso,
+        "name": countries.name(iso),
+        "summary": summary,
+        "factsheet": factsheet,
+    }
+    found = summary is not None or factsheet is not None
+    return render(request, "explore/country_detail.html", context, status=200 if found else 404)

@@ -8,6 +8,8 @@ put edited practices back to the fixture's text, tags and date. Here:
   and values curators renamed stay as they are;
 - a file of practices is loaded only when none of its practices is in the database, so a
   practice a curator deleted does not come back either;
+- a country factsheet is added only when its country never had one (a factsheet a curator
+  deleted leaves a trace in its history, and stays deleted);
 - ``reset`` puts back the fields and tags the fixtures list for the sample practices, and
   ``differences`` says first which of them it would overwrite.
 """
@@ -20,11 +22,13 @@ from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
+from factsheets.models import CountryFactsheet
 from practices.models import Practice
 from practices.versions import hold_version, one_version, record_version
 
 REFERENCE_FIXTURES = ("taxonomies",)
 PRACTICE_FIXTURES = ("sample_practices", "stip_practices")
+FACTSHEET_FIXTURES = ("factsheets",)
 # derived from other fields, or the fixture's own dates: never a curator's work
 _NOT_COMPARED = {"search_document", "created_at", "updated_at"}
 
@@ -79,7 +83,27 @@ def load_missing() -> LoadReport:
                 for _, loaded in _objects(name)
                 if loaded.object.pk is None
             )
+        for name in FACTSHEET_FIXTURES:
+            report.added[name] = _add_new_factsheets(name)
     return report
+
+
+def _add_new_factsheets(name) -> int:
+    """Add the factsheets (with their sources) of countries that never had one."""
+    known = set(CountryFactsheet.history.values_list("country", flat=True))
+    known |= set(CountryFactsheet.objects.values_list("country", flat=True))
+    wanted = [
+        entry
+        for entry in json.loads(fixture_path(name).read_text(encoding="utf-8"))
+        if (entry["fields"].get("country") or entry["fields"]["factsheet"][0]) not in known
+    ]
+    added = 0
+    for loaded in serializers.deserialize("python", wanted, handle_forward_references=False):
+        instance = loaded.object
+        instance._change_reason = "Loaded from the sample data"
+        instance.save()  # not a raw save: its history starts here
+        added += isinstance(instance, CountryFactsheet)
+    return added
 
 
 def _practice_slugs(name) -> list[str]:

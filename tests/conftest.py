@@ -21,6 +21,12 @@ def taxonomies(db):
 
 
 @pytest.fixture
+def factsheets(db):
+    """The country factsheets of the sample data."""
+    call_command("loaddata", "factsheets", verbosity=0)
+
+
+@pytest.fixture
 def sample_practices(taxonomies):
     """The 15 real practices of the sample data, all published (loaded without recording
     versions, as a restore does; tests of history record their own)."""

@@ -120,3 +120,46 @@ def test_a_country_page_lists_exactly_its_published_practices(sample_practices, 
     assert client.get("/countries/DK/")["Location"] == "/countries/dk/"
     assert client.get("/countries/mt/").status_code == 404  # only a draft
     assert client.get("/countries/zz/").status_code == 404
+
+
+def test_a_country_page_shows_its_factsheet_and_a_factsheet_alone_makes_a_page(
+    sample_practices, client
+):
+    from factsheets.models import CountryFactsheet, Source
+
+    denmark = CountryFactsheet.objects.create(
+        country="DK", policy_level="national", objectives="Clusters for each strength.",
+        instruments="mixed", budget_low=50_000_000, budget_high=100_000_000, budget_year=2021,
+    )  # fmt: skip
+    Source.objects.create(
+        factsheet=denmark, title="A report", url="https://example.eu/r", year=2021
+    )
+    CountryFactsheet.objects.create(country="ES", policy_level="regional")
+    content = client.get("/countries/dk/").content.decode()
+    for text in [
+        "National",
+        "Clusters for each strength.",
+        "Financial and technical assistance",
+        "EUR 50–100 million a year (2021)",
+        '<a href="https://example.eu/r" rel="external noopener">A report</a> (2021)',
+    ]:
+        assert text in content
+    assert "No factsheet has been written" not in content
+
+    spain = client.get("/countries/es/")
+    assert spain.status_code == 200 and spain.context["summary"] is None
+    assert "No practice of Spain is published yet." in spain.content.decode()
+    rows = {row.code: row for row in client.get("/countries/").context["rows"]}
+    assert rows["ES"].practices.count == 0 == result_count(client, rows["ES"].practices.query)
+    table = client.get("/countries/").content.decode()
+    assert table.count(">Yes</td>") == 2  # Denmark's and Spain's factsheets
+
+
+def test_a_factsheet_drawn_from_stip_compass_credits_it(sample_practices, factsheets, client):
+    from factsheets.models import CountryFactsheet, Source
+
+    credit = "Facts from EC-OECD (2021), STIP Compass"
+    assert credit in client.get("/countries/dk/").content.decode()
+    own = CountryFactsheet.objects.create(country="ME", policy_level="none")
+    Source.objects.create(factsheet=own, title="A ministry's report", year=2024)
+    assert credit not in client.get("/countries/me/").content.decode()

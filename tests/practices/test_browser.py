@@ -284,9 +284,12 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
         ("typologies", "/typologies/"),
         ("countries", "/countries/"),
         ("country", "/countries/dk/"),
+        ("country-without-factsheet", "/countries/cy/"),
     ],
 )
-def test_axe_finds_no_accessibility_violations(sample_practices, live_server, page, name, path):
+def test_axe_finds_no_accessibility_violations(
+    sample_practices, factsheets, live_server, page, name, path
+):
     page.goto(f"{live_server.url}{path}")
     screenshot(page, f"page-{name}")
     count, report = axe_violations(page)
@@ -493,7 +496,7 @@ def test_two_curators_edit_the_same_practice_and_the_second_save_is_refused(
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)])
 def test_pages_at_desktop_and_phone_widths_and_in_print(
-    sample_practices, live_server, browser, width, height
+    sample_practices, factsheets, live_server, browser, width, height
 ):
     context = browser.new_context(viewport={"width": width, "height": height})
     tab = context.new_page()
@@ -505,6 +508,7 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
         ("typologies", "/typologies/"),
         ("countries", "/countries/?sort=-count"),
         ("country", "/countries/no/"),
+        ("country-factsheet-only", "/countries/de/"),
     ]:
         tab.goto(f"{live_server.url}{path}")
         screenshot(tab, f"{name}-{width}")
@@ -599,3 +603,22 @@ def test_the_keyboard_reaches_every_country_of_the_map_and_of_the_table(
     page.locator("#map-europe").get_by_role("link", name="Cyprus: 1 practice").click()
     page.wait_for_url("**/countries/cy/")
     screenshot(page, "country-reached-from-the-map")
+
+
+def test_screenshots_for_the_readme(sample_practices, factsheets, live_server, browser):
+    """The README's pictures: the search, a practice, the map. They land in test-artifacts/;
+    `make screenshots` writes them to docs/screenshots/ (README_SCREENSHOTS)."""
+    folder = Path(os.environ.get("README_SCREENSHOTS", ARTIFACTS / "readme"))
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    for name, path, ready in [
+        ("search", "/practices/?challenge=skills&priority=green-transition", "#result-count"),
+        ("practice", "/practices/newco-helsinki/", "h1"),
+        ("countries", "/countries/", "#map-europe"),
+    ]:
+        tab.goto(f"{live_server.url}{path}")
+        expect(tab.locator(ready).first).to_be_visible()
+        tab.screenshot(path=folder / f"{name}.png")
+        assert (folder / f"{name}.png").stat().st_size > 10_000
+    context.close()

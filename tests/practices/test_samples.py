@@ -96,3 +96,21 @@ def test_reset_writes_only_what_the_fixture_lists(capsys):
     practice.refresh_from_db()
     assert practice.title.startswith("Business incubation")
     assert (practice.organisation, practice.start_year) == ("City of Helsinki", 2021)
+
+
+def test_factsheets_arrive_once_and_a_deleted_one_stays_deleted(capsys):
+    from factsheets.models import CountryFactsheet
+
+    out = load(capsys)
+    count = CountryFactsheet.objects.count()
+    assert count >= 10 and f"factsheets: {count} added" in out
+    denmark = CountryFactsheet.objects.get(country="DK")
+    assert denmark.history.get().history_change_reason == "Loaded from the sample data"
+    denmark.objectives = "A curator's own words."
+    denmark.save()
+    CountryFactsheet.objects.get(country="NO").delete()
+    out = load(capsys)
+    assert "factsheets: 0 added" in out
+    assert CountryFactsheet.objects.get(country="DK").objectives == "A curator's own words."
+    assert not CountryFactsheet.objects.filter(country="NO").exists()
+    assert CountryFactsheet.objects.count() == count - 1
