@@ -20,7 +20,7 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
 RUN useradd --system --uid 10001 --home-dir /app toolkit \
     && mkdir -p /app/var/pending-imports && chown -R toolkit /app/var
 # Previewed imports wait here between preview and confirmation; with several containers, set
-# IMPORTS_STORAGE_BACKEND to shared object storage instead (README, Configuration).
+# IMPORTS_STORAGE_BACKEND to shared object storage instead (docs/configuration.md).
 VOLUME ["/app/var"]
 USER toolkit
 

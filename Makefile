@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run install migrate sample-data chromium test lint migrations-check bench clean
+.PHONY: run install migrate sample-data chromium test screenshots lint migrations-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ chromium:
 
 test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's pictures, taken by the browser test that also checks they are drawn.
+screenshots: install chromium
+	README_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q \
+		tests/practices/test_browser.py -k test_screenshots_for_the_readme
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The documented backup and restore (README, "Backup and restore") round-trips the data."""
+"""The documented backup and restore (docs/operations.md, "Backup and restore") round-trips the data."""
 
 import json
 
