@@ -516,6 +516,8 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, (name, overflow)
+        count, report = axe_violations(tab)
+        assert count == 0, (name, report)
     tab.emulate_media(media="print")
     assert not tab.locator(".site-header nav").is_visible()
     assert tab.get_by_role("heading", level=1).is_visible()
