@@ -20,7 +20,7 @@ from django_countries.fields import Country
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices import pending_imports
-from practices.exports import csv_chunks
+from practices.exports import csv_chunks, practice_url_prefix
 from practices.imports import ImportReport, import_practices
 from practices.models import (
     BudgetRange,
@@ -446,7 +446,8 @@ class PracticeAdmin(SimpleHistoryAdmin):
     @admin.action(description="Export the selected practices as CSV (drafts included)")
     def export_csv(self, request, queryset):
         response = StreamingHttpResponse(
-            csv_chunks(queryset.order_by("title", "pk")), content_type="text/csv; charset=utf-8"
+            csv_chunks(queryset.order_by("title", "pk"), url_prefix=practice_url_prefix(request)),
+            content_type="text/csv; charset=utf-8",
         )
         filename = f"practices_selected_{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -51,15 +51,23 @@ class Labels:
         }
         # param -> {id: (position in the taxonomy's own order, label)}
         self.tags = {}
+        # csv_names_column -> {id: (position, name)}, for the facets written by slug
+        self.tag_names = {}
+        self.named_facets = [spec for spec in self.tag_facets if spec.csv_names_column]
         for spec in self.tag_facets:
-            ordered = spec.model.objects.using(database).all()
+            ordered = list(spec.model.objects.using(database).all())
             self.tags[spec.param] = {
                 tag.pk: (position, tag.slug if spec.csv_by_slug else tag.name)
                 for position, tag in enumerate(ordered)
             }
+            if spec.csv_names_column:
+                self.tag_names[spec.csv_names_column] = {
+                    tag.pk: (position, tag.name) for position, tag in enumerate(ordered)
+                }
 
     def tags_of(self, practice_ids):
-        """For each tag facet, the joined labels of each practice: {param: {id: "a; b"}}."""
+        """For each tag facet, the joined labels of each practice: {param: {id: "a; b"}};
+        for a facet written by slug, its names too, under its names column."""
         joined = {}
         for spec in self.tag_facets:
             relation = spec.field
@@ -72,12 +80,19 @@ class Labels:
                 practice_ids,
             )
             for practice_id, tag_id in links:
-                grouped.setdefault(practice_id, []).append(self.tags[spec.param][tag_id])
-            joined[spec.param] = {
-                practice_id: LIST_SEPARATOR.join(label for _, label in sorted(labels))
-                for practice_id, labels in grouped.items()
-            }
+                grouped.setdefault(practice_id, []).append(tag_id)
+            joined[spec.param] = _joined(grouped, self.tags[spec.param])
+            if spec.csv_names_column:
+                names = self.tag_names[spec.csv_names_column]
+                joined[spec.csv_names_column] = _joined(grouped, names)
         return joined
+
+
+def _joined(tag_ids_by_practice, labels) -> dict:
+    return {
+        practice_id: LIST_SEPARATOR.join(label for _, label in sorted(map(labels.get, tag_ids)))
+        for practice_id, tag_ids in tag_ids_by_practice.items()
+    }
 
 
 def practice_columns() -> list[str]:

@@ -10,6 +10,7 @@ import codecs
 import re
 
 from django.db import connections
+from django.urls import reverse
 from django.utils import timezone
 
 from practices import export_labels, exports_postgresql
@@ -17,39 +18,48 @@ from practices.csv_format import COLUMNS, PLAIN_COLUMNS, csv_line, neutralise_ce
 from practices.export_labels import Labels, practice_columns, rows_where_in, utc_date
 from practices.models import Practice
 
+# Where a practice's page is, before its slug; the views give the site's full address.
+PRACTICE_PATH_PREFIX = "/practices/"
 
-def csv_chunks(practices):
+
+def practice_url_prefix(request) -> str:
+    """The full address of the practices' pages before a slug: "https://host/practices/"."""
+    return request.build_absolute_uri(reverse("practices:list"))
+
+
+def csv_chunks(practices, *, url_prefix=PRACTICE_PATH_PREFIX):
     """Yield the export as UTF-8 bytes in pieces: a byte-order mark (so Excel reads accents
     right) and the header, then one piece per batch of practices (a few MB: few writes, flat
-    memory)."""
+    memory). A practice's ``url`` is ``url_prefix``, its slug and a slash."""
     yield codecs.BOM_UTF8 + csv_line(COLUMNS).encode()
     if connections[practices.db].vendor == "postgresql":
-        yield from postgresql_csv_batches(practices)
+        yield from postgresql_csv_batches(practices, url_prefix=url_prefix)
     else:
-        yield from python_csv_batches(practices)
+        yield from python_csv_batches(practices, url_prefix=url_prefix)
 
 
-def postgresql_csv_batches(practices):
+def postgresql_csv_batches(practices, *, url_prefix=PRACTICE_PATH_PREFIX):
     """The lines PostgreSQL writes (``exports_postgresql``), byte for byte what
     ``python_csv_batches`` gives; Python writes them when a taxonomy has more values than the
     SQL writer can carry (``exports_postgresql.fits``)."""
     labels = Labels(practices.db)
     if not exports_postgresql.fits(labels):
-        yield from python_csv_batches(practices)
+        yield from python_csv_batches(practices, url_prefix=url_prefix)
         return
-    yield from exports_postgresql.csv_batches(practices, labels)
+    yield from exports_postgresql.csv_batches(practices, labels, url_prefix=url_prefix)
 
 
-def python_csv_batches(practices):
+def python_csv_batches(practices, *, url_prefix=PRACTICE_PATH_PREFIX):
     """Yield the practices of the queryset, in its order, as UTF-8 CSV, one piece per batch
     of ``export_batches``: the lines ``csv_line`` makes of its cells."""
-    for batch in export_batches(practices):
+    for batch in export_batches(practices, url_prefix=url_prefix):
         yield "".join(map(csv_line, batch)).encode()
 
 
-def export_batches(practices):
+def export_batches(practices, *, url_prefix=PRACTICE_PATH_PREFIX, neutralise=True):
     """Yield the practices of the queryset, in its order, as batches of rows of CSV cells in
-    ``COLUMNS`` order.
+    ``COLUMNS`` order; with ``neutralise``, cells a spreadsheet would run as formulas are
+    neutralised (a CSV file has no types; a workbook writes every cell as text instead).
 
     The search runs once for the ordered ids (a few MB for 100,000 practices); rows and tags
     are then read a batch of ids at a time, so memory stays flat without a server-side cursor.
@@ -63,10 +73,14 @@ def export_batches(practices):
         rows = rows_where_in(practices.db, Practice._meta.db_table, columns, "id", batch)
         by_id = {row[0]: row for row in rows}
         tags = labels.tags_of(batch)
-        yield [[neutralise_cell(cell) for cell in _cells(by_id[pk], tags, labels)] for pk in batch]
+        rows = (_cells(by_id[pk], tags, labels, url_prefix) for pk in batch)
+        if neutralise:
+            yield [[neutralise_cell(cell) for cell in row] for row in rows]
+        else:
+            yield list(rows)
 
 
-def _cells(row, tags, labels) -> list[str]:
+def _cells(row, tags, labels, url_prefix) -> list[str]:
     """The cells of one practice's line: ``row`` holds the columns of ``practice_columns``."""
     pk, slug, title, original, description, country, region, link, updated, *facet_values = row
     choices = facet_values[: len(labels.choice_facets)]
@@ -85,11 +99,14 @@ def _cells(row, tags, labels) -> list[str]:
         "typology": typology,
         "link": link,
         "updated": utc_date(updated),
+        "url": f"{url_prefix}{slug}/",
     }
     for spec, choice in zip(labels.choice_facets, choices, strict=True):
         by_column[spec.csv_column] = labels.choices[spec.param].get(choice, "")
     for spec in labels.tag_facets:
         by_column[spec.csv_column] = tags[spec.param].get(pk, "")
+    for spec in labels.named_facets:
+        by_column[spec.csv_names_column] = tags[spec.csv_names_column].get(pk, "")
     for spec, value in zip(labels.fixed_facets, fixed, strict=True):
         by_column[spec.csv_column] = spec.slug_of(_stored(spec, value))
     for column, value in zip(PLAIN_COLUMNS, plain, strict=True):

@@ -37,7 +37,7 @@ def fits(labels: Labels) -> bool:
     return all(len(tags) <= MOST_TAGS_IN_A_SET for tags in labels.tags.values())
 
 
-def csv_batches(practices, labels: Labels):
+def csv_batches(practices, labels: Labels, *, url_prefix: str):
     """Yield the practices of the queryset, in its order, as UTF-8 CSV: one piece of
     ``EXPORT_BATCH_SIZE`` lines at a time.
 
@@ -51,6 +51,7 @@ def csv_batches(practices, labels: Labels):
         return
     connection = connections[practices.db]
     parameters = _csv_lines_parameters(labels, ordered_ids)
+    parameters["url_prefix"] = url_prefix
     statement_settings = {
         **_STATEMENT_SETTINGS,
         # the export's own limit, longer than a page's (see settings)
@@ -109,6 +110,9 @@ def _csv_lines_parameters(labels, ordered_ids):
         parameters[f"{spec.param}_ids"] = [tag_id for tag_id, _ in by_position]
         parameters[f"{spec.param}_labels"] = [label for _, (_, label) in by_position]
         parameters[f"{spec.param}_bits"] = [1 << position for _, (position, _) in by_position]
+        if spec.csv_names_column:
+            names = labels.tag_names[spec.csv_names_column]
+            parameters[f"{spec.param}_names"] = [names[tag_id][1] for tag_id, _ in by_position]
     return parameters
 
 
@@ -137,20 +141,13 @@ def _csv_lines_sql(labels, quote):
             f" AS tag (id, bit) ON tag.id = link.{quote(relation.m2m_reverse_name())}"
         )
         tag_set_masks.append(f"bit_or(bit) FILTER (WHERE relation = {number}) AS {name}")
-        tag_cell_tables.append(
-            f"{name}_cells AS ("  # noqa: S608
-            f"SELECT tag_set, {_csv_cell_sql('labels')} AS cell FROM ("
-            "SELECT tag_sets.tag_set, ("
-            "SELECT string_agg(tag.label, %(list_separator)s ORDER BY tag.bit)"
-            f" FROM unnest(%({name}_labels)s::text[], %({name}_bits)s::bigint[])"
-            " AS tag (label, bit) WHERE tag_sets.tag_set & tag.bit <> 0"
-            f") AS labels FROM (SELECT DISTINCT {name} AS tag_set FROM tag_sets"
-            f" WHERE {name} IS NOT NULL) AS tag_sets"
-            # OFFSET 0 keeps the subquery whole, so the labels are joined once, not once
-            # for each time the cell expression names them
-            " OFFSET 0) AS labelled)"
-        )
+        tag_cell_tables.append(_tag_cells_sql(f"{name}_cells", name, f"{name}_labels"))
         tag_joins.append(f"LEFT JOIN {name}_cells ON {name}_cells.tag_set = tag_sets.{name}")
+        if spec.csv_names_column:  # the names beside the slugs, from the same tag sets
+            tag_cell_tables.append(_tag_cells_sql(f"{name}_name_cells", name, f"{name}_names"))
+            tag_joins.append(
+                f"LEFT JOIN {name}_name_cells ON {name}_name_cells.tag_set = tag_sets.{name}"
+            )
     choice_joins = [
         f" LEFT JOIN unnest(%({spec.param}_ids)s::bigint[], %({spec.param}_cells)s::text[])"
         f" AS {spec.param}_choices (id, cell)"
@@ -170,6 +167,10 @@ def _csv_lines_sql(labels, quote):
         " country_names.cell AS country_name,"
         + "".join(f" {spec.param}_choices.cell AS {spec.param}," for spec in labels.choice_facets)
         + "".join(f" {spec.param}_cells.cell AS {spec.param}," for spec in labels.tag_facets)
+        + "".join(
+            f" {spec.param}_name_cells.cell AS {spec.csv_names_column},"
+            for spec in labels.named_facets
+        )
         + "".join(
             f" {_fixed_value_cell(spec, practice)} AS {spec.param}," for spec in labels.fixed_facets
         )
@@ -204,6 +205,24 @@ def _csv_lines_sql(labels, quote):
     )
 
 
+def _tag_cells_sql(table, name, labels_parameter) -> str:
+    """A table of the finished cell of each distinct set of ``name`` tags, its labels taken
+    from the array parameter ``labels_parameter``."""
+    return (
+        f"{table} AS ("  # noqa: S608
+        f"SELECT tag_set, {_csv_cell_sql('labels')} AS cell FROM ("
+        "SELECT tag_sets.tag_set, ("
+        "SELECT string_agg(tag.label, %(list_separator)s ORDER BY tag.bit)"
+        f" FROM unnest(%({labels_parameter})s::text[], %({name}_bits)s::bigint[])"
+        " AS tag (label, bit) WHERE tag_sets.tag_set & tag.bit <> 0"
+        f") AS labels FROM (SELECT DISTINCT {name} AS tag_set FROM tag_sets"
+        f" WHERE {name} IS NOT NULL) AS tag_sets"
+        # OFFSET 0 keeps the subquery whole, so the labels are joined once, not once
+        # for each time the cell expression names them
+        " OFFSET 0) AS labelled)"
+    )
+
+
 def _line_cells(labels) -> list[str]:
     """The SQL of each finished cell of a line, in the order of ``COLUMNS``. The region's
     three columns (code, name, typology) come as one finished piece."""
@@ -216,6 +235,11 @@ def _line_cells(labels) -> list[str]:
         "country_name": f"coalesce(country_name, {_csv_cell_sql('country')})",
         **{spec.csv_column: f"coalesce({spec.param}, '')" for spec in labels.choice_facets},
         **{spec.csv_column: f"coalesce({spec.param}, '')" for spec in labels.tag_facets},
+        **{
+            spec.csv_names_column: f"coalesce({spec.csv_names_column}, '')"
+            for spec in labels.named_facets
+        },
+        "url": _csv_cell_sql("(%(url_prefix)s::text || slug || '/')"),
         **{spec.csv_column: spec.param for spec in labels.fixed_facets},
         "region_code": "region",
         "link": _csv_cell_sql("link"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from redis.exceptions import RedisError
 
-from practices.exports import csv_chunks, export_filename
+from practices.exports import csv_chunks, export_filename, practice_url_prefix
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.related import related_to
@@ -115,7 +115,8 @@ def practice_export(request):
         message = "This search could not be run:\n" + "\n".join(result.problems) + "\n"
         return HttpResponse(message, status=result.status, content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(
-        csv_chunks(result.practices), content_type="text/csv; charset=utf-8"
+        csv_chunks(result.practices, url_prefix=practice_url_prefix(request)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename(result.params)}"'
     return response

@@ -5,7 +5,7 @@ import datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practices.csv_format import COLUMNS
+from practices.csv_format import COLUMNS, DERIVED_COLUMNS
 from practices.models import Practice
 from practices.search.registry import CHOICE, TAGS, of_kind
 
@@ -48,8 +48,9 @@ class PracticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Practice
-        # The CSV export's columns, in its order, with the page's address after the slug.
-        fields = [COLUMNS[0], "url", *COLUMNS[1:]]
+        # The CSV export's columns, in its order, with the page's address after the slug;
+        # the recommendations' names are in their objects.
+        fields = [COLUMNS[0], "url", *(c for c in COLUMNS[1:] if c not in DERIVED_COLUMNS)]
 
     def build_field(self, field_name, info, model_class, nested_depth):
         """The column of a facet added to the registry and not declared above: its values as

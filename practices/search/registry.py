@@ -55,6 +55,7 @@ class FacetSpec:
     multi_valued: bool = False
     long: bool = False  # many options: the page shows them folded until one is chosen
     csv_by_slug: bool = False  # the CSV cell holds slugs, not names
+    csv_names_column: str = ""  # with csv_by_slug: the column of the names beside the slugs
     options_by_name: bool = False  # options sorted by name, else in the taxonomy's order
     # For a plain field of a few values: (slug in URLs and CSV, stored value, label) of each.
     fixed_values: tuple[tuple[str, object, str], ...] = ()
@@ -152,6 +153,7 @@ FACETS: tuple[FacetSpec, ...] = (
         multi_valued=True,
         long=True,
         csv_by_slug=True,
+        csv_names_column="recommendation_names",
     ),
     FacetSpec("typology", "region__typology", "Region typology", "typology", Typology),
     FacetSpec("country", "country", "Country", "country", long=True, options_by_name=True),

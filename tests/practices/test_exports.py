@@ -25,8 +25,8 @@ def download(client, query=""):
     return response, b"".join(response.streaming_content)
 
 
-def python_export(practices):
-    return b"".join(python_csv_batches(practices))
+def python_export(practices, url_prefix="/practices/"):
+    return b"".join(python_csv_batches(practices, url_prefix=url_prefix))
 
 
 def postgresql_export(practices):
@@ -59,7 +59,9 @@ def test_the_columns_are_the_public_contract(sample_practices, client):
         # the columns of facets added since the first release come after
         "instrument_types,budget_range,evaluated,target_groups,"
         # then the practice's plain fields
-        "start_year,end_year,organisation,evaluation_links,source_id"
+        "start_year,end_year,organisation,evaluation_links,source_id,"
+        # then what the import ignores: the page's address, the recommendations' names
+        "url,recommendation_names"
     )
 
 
@@ -92,6 +94,11 @@ def test_a_row_holds_names_joined_and_recommendation_slugs(sample_practices, cli
         "organisation": "",
         "evaluation_links": "",
         "source_id": "",
+        "url": "http://testserver/practices/newco-helsinki/",
+        "recommendation_names": (
+            "Use clusters to initiate new and to reinforce existing Public-Private Partnerships"
+            " (PPPs); Develop an active role of clusters in local labour markets"
+        ),
     }
     assert row["description"].startswith("The City of Helsinki invests EUR 9.7 million")
     assert "\n\nThe measure is not aimed at clusters" in row["description"]
@@ -134,6 +141,8 @@ def test_a_row_holds_the_facts_of_the_practice(taxonomies, client):
         "organisation": '\'=Ministry of "Economy", Innovation',
         "evaluation_links": "https://example.eu/report-1\nhttps://example.eu/report,2",
         "source_id": "http://stip.oecd.org/2021/data/policyInitiatives/99",
+        "url": "http://testserver/practices/facts/",
+        "recommendation_names": "",
     }
 
 
@@ -224,9 +233,9 @@ def test_postgresql_writes_the_sample_export_byte_for_byte_as_python_does(sample
 def test_on_postgresql_the_view_exports_the_lines_the_database_writes(
     sample_practices, client, monkeypatch
 ):
-    expected = python_export(search_practices(QueryDict()).qs)
+    expected = python_export(search_practices(QueryDict()).qs, "http://testserver/practices/")
 
-    def refuse(practices):
+    def refuse(practices, **kwargs):
         raise AssertionError("the Python path ran on PostgreSQL")
 
     monkeypatch.setattr(exports, "python_csv_batches", refuse)
@@ -299,9 +308,9 @@ def test_postgresql_leaves_a_taxonomy_of_64_values_to_python(taxonomies, monkeyp
     assert b"Resilience; Extra 60" in expected
     handed_over = []
 
-    def python_path(practices):
+    def python_path(practices, **kwargs):
         handed_over.append(practices)
-        return python_csv_batches(practices)
+        return python_csv_batches(practices, **kwargs)
 
     monkeypatch.setattr(exports, "python_csv_batches", python_path)
     assert postgresql_export(practices) == expected
