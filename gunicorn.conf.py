@@ -20,3 +20,7 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request lines up to twice the API's query-string limit reach Django, which answers a too
+# long API query with a JSON 414 (toolkit.middleware.MAX_API_QUERY_BYTES); gunicorn refuses
+# longer lines itself.
+limit_request_line = 8190

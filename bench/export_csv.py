@@ -1,7 +1,7 @@
-"""Benchmark the CSV export: rows per second and peak memory for 100,000 practices.
+"""Benchmark the exports: rows per second and peak memory for 100,000 practices.
 
     .venv/bin/python bench/export_csv.py [--count 100000] [--database-url URL] [--runs 3]
-        [--paths database,python] [--measure-only]
+        [--paths database,python,xlsx] [--measure-only]
 
 Each run exports every practice through the real view (filters, streaming response) in a
 fresh process, and reports the process's peak resident memory and its growth above the
@@ -9,6 +9,8 @@ level before the export. Two paths can be measured side by side, runs interleave
 both see the same noise: ``database`` is the export as the view runs it (on PostgreSQL the
 database writes the lines), ``python`` builds every line in Python
 (``python_csv_batches``), as the export did before. On SQLite both are the same code.
+``xlsx`` is the Excel workbook of the same search (``/practices/export.xlsx``): its peak
+memory, measured at two sizes, says whether it stays flat.
 """
 
 import argparse
@@ -21,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PROJECT, PYTHON, RESULTS, default_sqlite_url, django_env, prepare_database  # noqa: E402
 
-PATHS = ("database", "python")
+PATHS = ("database", "python", "xlsx")
+CSV_PATHS = ("database", "python")
 
 WORKER = r"""
 import json, resource, sys, time
@@ -43,7 +46,8 @@ client.get("/healthz")  # connect and import everything before measuring
 rows = Practice.objects.published().count()
 baseline = peak_mb()
 start = time.perf_counter()
-response = client.get("/practices/export.csv", HTTP_HOST="127.0.0.1")
+address = "/practices/export.xlsx" if sys.argv[1] == "xlsx" else "/practices/export.csv"
+response = client.get(address, HTTP_HOST="127.0.0.1")
 size = 0
 for chunk in response.streaming_content:
     size += len(chunk)
@@ -82,6 +86,10 @@ def summarise(runs):
     }
 
 
+def runs_label(count) -> str:
+    return f"{count // 1000}k" if count % 1000 == 0 else str(count)
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -93,7 +101,7 @@ def main():
     parser.add_argument(
         "--paths",
         default=",".join(PATHS),
-        help=f"comma-separated, from {', '.join(PATHS)} (default: both)",
+        help=f"comma-separated, from {', '.join(PATHS)} (default: all)",
     )
     parser.add_argument(
         "--measure-only",
@@ -116,11 +124,11 @@ def main():
         "runs": args.runs,
         "paths": {path: summarise(path_runs) for path, path_runs in runs.items()},
     }
-    if set(PATHS) <= set(runs):
-        rates = {path: summary["paths"][path]["median_rows_per_second"] for path in PATHS}
+    if set(CSV_PATHS) <= set(runs):
+        rates = {path: summary["paths"][path]["median_rows_per_second"] for path in CSV_PATHS}
         summary["database_over_python"] = round(rates["database"] / rates["python"], 2)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"export_csv_{summary['database']}.json").write_text(
+    (RESULTS / f"export_{summary['database']}_{runs_label(args.count)}.json").write_text(
         json.dumps(summary, indent=2) + "\n"
     )
     print(json.dumps(summary, indent=2))

@@ -8,6 +8,7 @@ app_name = "practices"
 urlpatterns = [
     path("", views.practice_list, name="list"),
     path("export.csv", views.practice_export, name="export"),
+    path("export.xlsx", views.practice_export_xlsx, name="export-xlsx"),
     path("feed/", SearchFeed(), name="feed"),
     path("suggest/", views.practice_suggest, name="suggest"),
     path("suggest/thanks/", views.practice_suggest_thanks, name="suggest-thanks"),

@@ -5,7 +5,7 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from redis.exceptions import RedisError
 
 from practices.exports import csv_chunks, export_filename, practice_url_prefix
+from practices.exports_xlsx import xlsx_file
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.related import related_to
@@ -100,6 +101,39 @@ def _search_page(params):
 
 def practice_export(request):
     """Every published practice matching the search, as CSV, in the search page's order."""
+    result, refusal = _export_search(request)
+    if refusal:
+        return refusal
+    response = StreamingHttpResponse(
+        csv_chunks(result.practices, url_prefix=practice_url_prefix(request)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(result.params)}"'
+    return response
+
+
+def practice_export_xlsx(request):
+    """The CSV export's rows and columns as an Excel workbook, with what the search was."""
+    result, refusal = _export_search(request)
+    if refusal:
+        return refusal
+    search = [(name, result.params.getlist(name)) for name in result.params]
+    workbook = xlsx_file(
+        result.practices,
+        url_prefix=practice_url_prefix(request),
+        search=search,
+        export_url=request.build_absolute_uri(),
+    )
+    filename = export_filename(result.params).removesuffix(".csv") + ".xlsx"
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export_search(request):
+    """(the search of an export, None), or (None, the response refusing it): too many
+    exports from one address, or a search that cannot run."""
     throttle = ExportRateThrottle()
     if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
@@ -109,17 +143,15 @@ def practice_export(request):
             content_type="text/plain; charset=utf-8",
         )
         response["Retry-After"] = str(wait)
-        return response
+        return None, response
     result = search(request.GET, page=None)
     if result.errors:
         message = "This search could not be run:\n" + "\n".join(result.problems) + "\n"
-        return HttpResponse(message, status=result.status, content_type="text/plain; charset=utf-8")
-    response = StreamingHttpResponse(
-        csv_chunks(result.practices, url_prefix=practice_url_prefix(request)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(result.params)}"'
-    return response
+        refusal = HttpResponse(
+            message, status=result.status, content_type="text/plain; charset=utf-8"
+        )
+        return None, refusal
+    return result, None
 
 
 def practice_suggest(request):

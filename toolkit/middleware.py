@@ -56,6 +56,28 @@ class RequestLogMiddleware:
         return response
 
 
+# Longer query strings to the API get a JSON 414 (gunicorn.conf.py lets lines of twice this
+# reach Django; beyond that gunicorn refuses them itself).
+MAX_API_QUERY_BYTES = 4096
+
+
+class LongApiQueryMiddleware:
+    """Answer an API request whose query string is too long with a JSON 414, as every other
+    API error is JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        too_long = len(request.META.get("QUERY_STRING", "")) > MAX_API_QUERY_BYTES
+        if too_long and request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": f"The query string is longer than {MAX_API_QUERY_BYTES} bytes."},
+                status=414,
+            )
+        return self.get_response(request)
+
+
 class DatabaseUnavailableMiddleware:
     """When the database cannot be reached, answer a friendly 503 instead of a 500; Django
     drops the broken connection at the end of the request, so the next one reconnects."""

@@ -79,15 +79,19 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_countries",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "practices",
     "factsheets",
     "explore",
+    "opendata",
 ]
 
 MIDDLEWARE = [
     "toolkit.middleware.RequestLogMiddleware",
+    "toolkit.middleware.LongApiQueryMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "toolkit.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed ahead of time
@@ -277,7 +281,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "practices.api.schema.exact_description",
+    ],
 }
+
+# Anyone's page or notebook may read the public, read-only data from a browser. Never the
+# admin or a page that uses cookies: no credentials are allowed, and only these paths.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(api/|data/catalog\.jsonld$|practices/export\.(csv|xlsx)$|practices/feed/$)"
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After"]
 
 # Everything to stderr, one line per event; errors carry their stack trace.
 LOGGING = {

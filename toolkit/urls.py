@@ -18,8 +18,11 @@ urlpatterns = [
     path("", include("explore.urls")),
     path("practices/", include("practices.urls")),
     path("api/", include("practices.api.urls")),
+    path("data/", include("opendata.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (feed readers, bookmarks too).
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
+
+handler404 = "toolkit.views.page_not_found"

@@ -7,6 +7,8 @@ from practices.api import views
 app_name = "api"
 
 urlpatterns = [
+    path("", views.api_index, name="index"),
+    path("docs/", views.api_documentation, name="docs"),
     path("practices/", views.PracticeList.as_view(), name="practice-list"),
     path("practices/<slug:slug>/", views.PracticeDetail.as_view(), name="practice-detail"),
     path("taxonomies/", views.TaxonomyList.as_view(), name="taxonomies"),

@@ -7,18 +7,23 @@ django-filter's DRF backend) that we would otherwise write and keep in step by h
 """
 
 from django.http import QueryDict
+from django.shortcuts import render
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from practices.api import documentation
 from practices.api.pagination import FACET_OPTION_SCHEMA, PracticePagination
 from practices.api.serializers import PracticeSerializer
 from practices.filters import PracticeFilter
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
+from practices.search.registry import FACETS
 from practices.search.selector import search
 
 BAD_REQUEST = OpenApiResponse(
@@ -48,6 +53,11 @@ TAXONOMIES = OpenApiResponse(
 )
 
 
+# The settings of a search with a list of allowed values and a default: sort and each
+# facet's way of combining (``_match``).
+ENUM_SETTINGS = ["sort", *(spec.match_param for spec in FACETS if spec.switchable)]
+
+
 def options_as_json(facet):
     return [
         {"slug": option.slug, "name": option.name, "count": option.count}
@@ -73,19 +83,48 @@ class PracticeList(generics.ListAPIView):
 
     @extend_schema(responses={200: PracticeSerializer(many=True), 400: BAD_REQUEST})
     def get(self, request, *args, **kwargs):
+        empty = [name for name in ENUM_SETTINGS if "" in request.query_params.getlist(name)]
+        if empty:  # the page reads these as the default; the API's contract lists the values
+            raise ValidationError(
+                {name: ["An empty value is not one of the allowed values."] for name in empty}
+            )
+        # an empty page= or page_size= is no number: refused, not read as the default
         result = search(
             request.query_params,
-            page=request.query_params.get("page") or 1,
-            page_size=request.query_params.get("page_size") or PracticePagination.page_size,
+            page=request.query_params.get("page", 1),
+            page_size=request.query_params.get("page_size", PracticePagination.page_size),
             fetch=PracticeQuerySet.with_tags,
         )
         if result.status == 404:
-            raise NotFound(result.errors)
+            raise NotFound(" ".join(result.errors["page"]))
         if result.errors:
             raise ValidationError(result.errors)
         serializer = self.get_serializer(result.page, many=True)
         facets = result.cached("facets-json", lambda: facets_as_json(result))
         return self.paginator.paginated_response(request, result.page, serializer.data, facets)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_index(request):
+    """The endpoints, for a person or a program that starts at /api/."""
+    return Response(
+        {
+            "practices": reverse("api:practice-list", request=request),
+            "practice": reverse("api:practice-list", request=request) + "{slug}/",
+            "taxonomies": reverse("api:taxonomies", request=request),
+            "openapi": reverse("api:openapi", request=request),
+            "documentation": reverse("api:docs", request=request),
+            "data": reverse("opendata:data", request=request),
+            "catalog": reverse("opendata:catalog", request=request),
+        }
+    )
+
+
+def api_documentation(request):
+    """The API's documentation, drawn from its OpenAPI description."""
+    info, found = documentation.operations()
+    return render(request, "api/documentation.html", {"info": info, "operations": found})
 
 
 class PracticeDetail(generics.RetrieveAPIView):

@@ -94,7 +94,7 @@ class FacetSpec:
         """How an option reads in a list: its ``facet_label`` (a recommendation's number and
         name, say) or, for a field with choices, the choice's name."""
         if self.model is None:
-            return self._choice_names.get(value, value)
+            return self._choice_names.get(value, str(value))
         return value.facet_label
 
     def stored(self, slug):
@@ -109,7 +109,8 @@ class FacetSpec:
     def _choice_names(self) -> dict:
         if self.fixed_values:
             return {value: label for _, value, label in self.fixed_values}
-        return {value: str(name) for value, name in self.field.choices}
+        # a span's years have no names but themselves
+        return {value: str(name) for value, name in self.field.choices or ()}
 
 
 FACETS: tuple[FacetSpec, ...] = (

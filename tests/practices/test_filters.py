@@ -478,3 +478,17 @@ def test_active_in_year_means_started_by_then_and_not_ended_before(instruments_a
     )
     api = client.get("/api/practices/?year=2021").json()
     assert sorted(p["slug"] for p in api["results"]) == ["grant-only", "network-only"]
+
+
+def test_a_year_no_practice_runs_in_finds_none_on_the_page_and_in_the_api(
+    instruments_and_budgets, client
+):
+    # schemathesis found it: the chosen year's facet option had no name and the page failed
+    page = client.get("/practices/?year=1900")
+    assert page.status_code == 200 and page.context["page"].paginator.count == 0
+    chosen = [
+        o for f in page.context["facets"] if f.param == "year" for o in f.options if o.selected
+    ]
+    assert [(option.slug, option.name, option.count) for option in chosen] == [("1900", "1900", 0)]
+    api = client.get("/api/practices/?year=1900")
+    assert api.status_code == 200 and api.json()["count"] == 0

@@ -97,3 +97,27 @@ def test_the_schema_would_catch_a_wrong_response(sample_practices, client, opena
     body["results"][0]["thematic_priorities"] = "Resilience"
     with pytest.raises(jsonschema.ValidationError):
         validate(openapi, schema, body)
+
+
+def test_the_filters_list_their_allowed_values_from_the_taxonomies(sample_practices, openapi):
+    from practices.models import StrategicChallenge
+
+    parameters = {
+        p["name"]: p["schema"] for p in openapi["paths"]["/api/practices/"]["get"]["parameters"]
+    }
+    challenges = list(StrategicChallenge.objects.values_list("slug", flat=True))
+    assert parameters["challenge"] == {
+        "type": "array",
+        "items": {"type": "string", "enum": challenges},
+    }
+    assert parameters["evaluated"]["items"]["enum"] == ["yes", "no"]
+    assert parameters["year"]["items"] == {"type": "integer", "minimum": 1900, "maximum": 2100}
+    assert parameters["page"] == {"type": "integer", "minimum": 1, "default": 1}
+    assert parameters["page_size"]["minimum"] == 1 and parameters["page_size"]["maximum"] == 100
+    assert parameters["q"]["maxLength"] == 200
+    assert set(openapi["paths"]["/api/practices/"]["get"]["responses"]) == {
+        "200", "400", "404", "414", "429", "503",
+    }  # fmt: skip
+    detail = openapi["paths"]["/api/practices/{slug}/"]["get"]
+    assert {"404", "414", "429", "503"} <= set(detail["responses"])
+    assert "Retry-After" in detail["responses"]["429"]["headers"]

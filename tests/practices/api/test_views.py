@@ -150,7 +150,7 @@ def test_bad_parameters_answer_400_naming_the_parameter(sample_practices, client
 def test_an_oversized_page_answers_404_naming_the_page(sample_practices, client):
     response = client.get("/api/practices/?page=99999999999999999999")
     assert response.status_code == 404
-    assert "page" in response.json()
+    assert response.json()["detail"].startswith("There is no page 99999999999999999999")
 
 
 def test_api_list_query_count_does_not_grow_with_the_data(
@@ -163,3 +163,87 @@ def test_api_list_query_count_does_not_grow_with_the_data(
     # 24 with the four tag relations: one prefetch each
     with django_assert_max_num_queries(20 + len(Practice._meta.many_to_many)):
         assert client.get("/api/practices/?page_size=50&priority=resilience").status_code == 200
+
+
+def test_every_api_error_is_json(sample_practices, client):
+    cases = {
+        "/api/practices/%C3%A9t%C3%A9/": 404,  # a non-ASCII slug matches no address
+        "/api/practices/no-such-practice/": 404,
+        "/api/nowhere/": 404,
+        "/api/practices/?page=": 400,
+        "/api/practices/?page_size=": 400,
+        "/api/practices/?page=0": 400,
+        "/api/practices/?page_size=101": 400,
+        "/api/practices/?challenge=": 400,
+        "/api/practices/?sort=": 400,
+        "/api/practices/?challenge_match=": 400,
+        "/api/practices/?page=99": 404,
+        "/api/practices/?q=" + "a" * 4100: 414,
+    }
+    for address, status in cases.items():
+        response = client.get(address)
+        assert response.status_code == status, address
+        assert response["Content-Type"] == "application/json", address
+        assert response.json(), address
+    # the page stays as forgiving as before: an empty value is no value
+    assert client.get("/practices/?sort=").status_code in (200, 302)
+
+
+def test_the_api_starts_at_an_index_of_its_endpoints(client):
+    index = client.get("/api/").json()
+    assert index["practices"] == "http://testserver/api/practices/"
+    assert index["openapi"] == "http://testserver/api/openapi.json"
+    assert index["documentation"] == "http://testserver/api/docs/"
+    for address in index.values():
+        path = address.removeprefix("http://testserver").replace("{slug}/", "")
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_documentation_page_shows_every_operation_and_allowed_value(sample_practices, client):
+    from practices.models import TargetGroup
+
+    content = client.get("/api/docs/").content.decode()
+    for operation in ["GET /api/practices/", "GET /api/practices/{slug}/", "GET /api/taxonomies/"]:
+        assert f"<code>{operation}</code>" in content
+    for name in ["challenge", "challenge_match", "page_size", "year", "q", "sort"]:
+        assert f"<code>{name}</code>" in content
+    assert "from 1 to 100" in content and "at most 200 characters" in content
+    assert TargetGroup.objects.first().slug in content
+    assert "<script" not in content  # drawn on the server, from our own files
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/practices/",
+        "/api/practices/newco-helsinki/",
+        "/api/taxonomies/",
+        "/api/openapi.json",
+        "/data/catalog.jsonld",
+        "/practices/export.csv",
+        "/practices/export.xlsx",
+        "/practices/feed/",
+    ],
+)
+def test_public_read_only_data_is_open_to_any_origin(sample_practices, client, address):
+    response = client.get(address, HTTP_ORIGIN="https://notebook.example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("address", ["/admin/login/", "/practices/", "/practices/suggest/", "/"])
+def test_pages_and_the_admin_are_not_open_to_other_origins(sample_practices, client, address):
+    response = client.get(address, HTTP_ORIGIN="https://notebook.example.org")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_browser_asking_first_may_read_the_api(sample_practices, client):
+    response = client.options(
+        "/api/practices/",
+        HTTP_ORIGIN="https://notebook.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
