@@ -285,6 +285,8 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
         ("countries", "/countries/"),
         ("country", "/countries/dk/"),
         ("country-without-factsheet", "/countries/cy/"),
+        ("data", "/data/"),
+        ("api-docs", "/api/docs/"),
     ],
 )
 def test_axe_finds_no_accessibility_violations(
@@ -509,6 +511,8 @@ def test_pages_at_desktop_and_phone_widths_and_in_print(
         ("countries", "/countries/?sort=-count"),
         ("country", "/countries/no/"),
         ("country-factsheet-only", "/countries/de/"),
+        ("data", "/data/"),
+        ("api-docs", "/api/docs/"),
     ]:
         tab.goto(f"{live_server.url}{path}")
         screenshot(tab, f"{name}-{width}")
