@@ -61,7 +61,8 @@
   function covered() {
     return [document.querySelector(".site-header"), document.querySelector(".skip-link"),
       form.querySelector(".keywords"), document.getElementById("results"),
-      document.querySelector(".lede"), document.querySelector("h1")].filter(Boolean);
+      document.querySelector(".lede"), document.querySelector("h1"),
+      document.querySelector(".site-footer")].filter(Boolean);
   }
 
   function openPanel(moveFocus) {
