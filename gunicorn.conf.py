@@ -24,3 +24,16 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # long API query with a JSON 414 (toolkit.middleware.MAX_API_QUERY_BYTES); gunicorn refuses
 # longer lines itself.
 limit_request_line = 8190
+
+# Load the application once in the master and build the search index there before the
+# workers fork (practices/search/warmup.py): a freshly started worker answers its first
+# request as fast as any other, and the workers share the index's memory until they change
+# it. GUNICORN_WARM_INDEX=false starts workers cold (each builds on its first request).
+preload_app = os.environ.get("GUNICORN_WARM_INDEX", "true").lower() not in ("0", "false", "no")
+
+
+def when_ready(server):
+    if preload_app:
+        from practices.search.warmup import warm
+
+        warm()

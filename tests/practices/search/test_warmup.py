@@ -1,0 +1,47 @@
+"""The index is built before a server answers anyone (gunicorn's master, before forking)."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+
+from practices.models import Practice
+from practices.search import index, warmup
+from tests.factories import make_practice
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GUNICORN_CONF = Path(__file__).resolve().parents[3] / "gunicorn.conf.py"
+
+
+def test_warming_builds_the_index_and_leaves_no_connection_to_fork(taxonomies, monkeypatch):
+    make_practice(slug="one")
+    index._indexes.clear()
+    closed = []
+    monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
+    assert warmup.warm() is True
+    built = index._indexes["default"]
+    assert built.ids == [Practice.objects.get(slug="one").pk]
+    assert closed == [True]  # no connection crosses the fork
+    assert index.current_index() is built  # the first request finds it current
+
+
+def test_a_database_down_at_start_does_not_stop_the_server(monkeypatch, caplog):
+    def unreachable(using):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(warmup, "current_index", unreachable)
+    assert warmup.warm() is False
+    assert "not built before serving" in caplog.text
+
+
+@pytest.mark.parametrize(("setting", "preloaded"), [(None, True), ("false", False)])
+def test_gunicorn_preloads_and_warms_unless_told_not_to(monkeypatch, setting, preloaded):
+    if setting is None:
+        monkeypatch.delenv("GUNICORN_WARM_INDEX", raising=False)
+    else:
+        monkeypatch.setenv("GUNICORN_WARM_INDEX", setting)
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    assert conf["preload_app"] is preloaded
+    assert callable(conf["when_ready"])
