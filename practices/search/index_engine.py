@@ -131,20 +131,11 @@ def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking
         if ranking is not None:
             _rankings.move_to_end(key)
             return ranking
-    # The database scores the matches; they are ordered here, best first, then by their
-    # position in the index, which is title order: the order of ``by_relevance`` without
-    # the database comparing titles under its collation (half of a ranking's time at
-    # 100,000 practices).
-    scored = published.search(keywords).with_relevance(keywords).values_list("pk", "relevance")
+    ids = published.search(keywords).by_relevance(keywords).values_list("pk", flat=True)
     lookup = index.positions.get
     # A practice published after the index was built is skipped: its write moved the data
     # version, so the next request rebuilds the index and ranks again.
-    ranked = sorted(
-        (-relevance, position)
-        for position, relevance in ((lookup(pk), relevance) for pk, relevance in scored)
-        if position is not None
-    )
-    positions = array("I", [position for _, position in ranked])
+    positions = array("I", [p for p in map(lookup, ids) if p is not None])
     bitmap = bytearray((len(index.ids) + 7) // 8)
     for position in positions:
         bitmap[position >> 3] |= 1 << (position & 7)
