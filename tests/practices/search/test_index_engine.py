@@ -131,3 +131,18 @@ def test_a_repeated_keyword_search_does_not_rank_again(
         again = client.get(url)
     assert again.content == first.content
     assert not any("relevance" in query["sql"].lower() for query in captured.captured_queries)
+
+
+def test_equal_relevance_is_ordered_by_title_as_the_database_orders_it(taxonomies):
+    from tests.factories import make_practice
+
+    # the same text, so the same relevance; titles created out of order, one with an accent
+    for slug, title in [("c", "Zeta"), ("a", "Émile"), ("b", "alpha"), ("d", "Beta")]:
+        make_practice(slug=slug, title=title, description="A hydrogen valley for the region.")
+    make_practice(slug="best", title="Hydrogen first", description="Hydrogen, hydrogen.")
+    filterset = searched("q=hydrogen")
+    database_order = [practice.slug for practice in filterset.qs]
+    assert database_order[0] == "best"
+    assert [p.slug for p in indexed_results(filterset, filterset.queryset)[0:10]] == (
+        database_order
+    )

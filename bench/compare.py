@@ -1,0 +1,261 @@
+"""Where real use differs from a warm benchmark, measured side by side: this checkout's server
+and an earlier commit's (the previous design), both under gunicorn as `gunicorn.conf.py`
+sets it, on the same database, requests interleaved so both see the same noise.
+
+    .venv/bin/python bench/compare.py --baseline COMMIT [--count 100000] [--workers 3]
+        [--requests 30] [--writes 15] [--database-url URL]
+
+The earlier commit is checked out into bench/results/baseline-<commit>/ (a git worktree)
+and run with this checkout's virtualenv. Cases, each for both servers:
+
+- fresh start: the first requests of a just-started server (the list page);
+- a keyword searched for the first time (30 different words, each sent once), alone and
+  with two filters;
+- the list page and a keyword page right after a write (a one-row update of a practice,
+  the way a curator's save changes it), `--writes` times; the counts are checked against SQL;
+- warm pages: the list, Skills + Green transition + Intelligence, a detail page and the API.
+
+Writes bench/results/compare-<date>.md and compare-latest.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noqa: E402
+from run import FIRST_TIME_WORDS, SGI, percentile, timed_get, wait_until_up  # noqa: E402
+
+PORTS = {"current": 8741, "baseline": 8742}
+COUNT = re.compile(rb'id="result-count"[^>]*>\s*(?:<[^>]+>\s*)*([\d,]+)')
+
+
+def baseline_tree(commit: str) -> Path:
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", commit], cwd=PROJECT, check=True, capture_output=True,
+        text=True,
+    ).stdout.strip()  # fmt: skip
+    tree = RESULTS / f"baseline-{sha}"
+    if not tree.exists():
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(tree), sha], cwd=PROJECT, check=True
+        )
+    return tree
+
+
+def start(directory: Path, port: int, database_url: str, workers: int):
+    static = RESULTS / f"static-{port}"
+    environment = django_env(
+        database_url,
+        STATIC_ROOT=str(static),
+        WEB_CONCURRENCY=str(workers),
+        PORT=str(port),
+        LOG_LEVEL="warning",
+        RATE_LIMIT_API="1000000/minute",
+        RATE_LIMIT_EXPORT="1000000/minute",
+        PYTHONPATH=str(directory),
+    )
+    if not static.exists():
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=directory,
+            env=environment,
+            check=True,
+        )
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null",
+         "--timeout", "300", "toolkit.wsgi:application"],
+        cwd=directory,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=open(RESULTS / f"gunicorn-{port}.log", "w"),  # noqa: SIM115
+    )  # fmt: skip
+    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    return process
+
+
+def stop(process):
+    process.terminate()
+    process.wait()
+
+
+def url(server, path):
+    return f"http://127.0.0.1:{PORTS[server]}{path}"
+
+
+def summary(times):
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+    }
+
+
+def write_one(database_url, slug_number, *, publish: bool):
+    """A one-row update through SQL, as a curator's save changes a practice: here its
+    publication, so that the page's count must change with it. Returns the published count."""
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as connection:
+        connection.execute(
+            "UPDATE practices_practice SET is_published = %s WHERE slug = %s",
+            [publish, f"synthetic-1-{slug_number}"],
+        )
+        return connection.execute(
+            "SELECT count(*) FROM practices_practice WHERE is_published"
+        ).fetchone()[0]
+
+
+def page_count(body: bytes) -> int | None:
+    match = COUNT.search(body)
+    return int(match.group(1).replace(b",", b"")) if match else None
+
+
+def get(address):
+    started = time.perf_counter()
+    import urllib.request
+
+    with urllib.request.urlopen(address, timeout=300) as response:  # noqa: S310 - local
+        body = response.read()
+    return (time.perf_counter() - started) * 1000, body
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--baseline", required=True, help="the commit of the previous design")
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--writes", type=int, default=15)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/toolkit_bench"
+    )
+    args = parser.parse_args()
+    prepare_database(args.database_url, args.count, args.seed)
+    directories = {"current": PROJECT, "baseline": baseline_tree(args.baseline)}
+    results = {server: {} for server in directories}
+
+    def record(case, server, times):
+        results[server][case] = summary(times)
+        print(case, server, results[server][case], flush=True)
+
+    # Fresh start: both servers started anew, their first requests.
+    fresh = {server: [] for server in directories}
+    for _ in range(3):
+        for server, directory in directories.items():
+            process = start(directory, PORTS[server], args.database_url, args.workers)
+            try:
+                fresh[server] += [timed_get(url(server, "/practices/"))[0] for _ in range(10)]
+            finally:
+                stop(process)
+    for server, times in fresh.items():
+        record("first requests after a start (list page)", server, times)
+
+    servers = {
+        server: start(directory, PORTS[server], args.database_url, args.workers)
+        for server, directory in directories.items()
+    }
+    try:
+        for server in servers:  # warm every worker on the current data
+            for _ in range(args.workers * 4):
+                timed_get(url(server, "/practices/"))
+        # Keywords never sent before: each word once to each server, alternating; the two
+        # cases take different words (a word's ranking serves every filter after it).
+        for case, words, suffix in [
+            ("keyword, first time", FIRST_TIME_WORDS[0::2], ""),
+            (
+                "keyword + two filters, first time",
+                FIRST_TIME_WORDS[1::2],
+                "&country=FI&challenge=skills",
+            ),
+        ]:
+            times = {server: [] for server in servers}
+            for number, word in enumerate(words):
+                order = list(servers) if number % 2 else list(reversed(servers))
+                for server in order:
+                    times[server].append(timed_get(url(server, f"/practices/?q={word}{suffix}"))[0])
+            for server, found in times.items():
+                record(case, server, found)
+        # After a write: the next list page and keyword page, exact.
+        after = {server: {"list": [], "keyword": []} for server in servers}
+        mismatches = 0
+        for number in range(args.writes):
+            published = write_one(args.database_url, 1000 + number, publish=False)
+            order = list(servers) if number % 2 else list(reversed(servers))
+            for server in order:
+                elapsed, body = get(url(server, "/practices/"))
+                after[server]["list"].append(elapsed)
+                mismatches += page_count(body) != published
+            write_one(args.database_url, 1000 + number, publish=True)  # as it was
+            for server in order:
+                elapsed, _ = get(url(server, "/practices/?q=energy"))
+                after[server]["keyword"].append(elapsed)
+        for server, times in after.items():
+            record("list page right after a write", server, times["list"])
+            record("keyword page right after a write", server, times["keyword"])
+        results["count_mismatches_after_writes"] = mismatches
+        # Warm pages.
+        for case, path in [
+            ("list, unfiltered", "/practices/"),
+            ("Skills + Green + Intelligence", f"/practices/?{SGI[0]}"),
+            ("detail page", "/practices/synthetic-1-4242/"),
+            ("API page (20, facets)", "/api/practices/?challenge=skills&priority=green-transition"),
+        ]:
+            times = {server: [] for server in servers}
+            for server in servers:
+                for _ in range(args.workers * 3):
+                    timed_get(url(server, path))
+            for number in range(args.requests):
+                order = list(servers) if number % 2 else list(reversed(servers))
+                for server in order:
+                    times[server].append(timed_get(url(server, path))[0])
+            for server, found in times.items():
+                record(case, server, found)
+    finally:
+        for process in servers.values():
+            stop(process)
+    report(results, args)
+
+
+def report(results, args):
+    machine = f"{platform.node()} ({os.cpu_count()} cores, {platform.machine()})"
+    lines = [
+        f"# Side by side, {datetime.date.today().isoformat()}",
+        "",
+        f"{args.count:,} practices, PostgreSQL, gunicorn with {args.workers} workers"
+        f" (gunicorn.conf.py), sequential requests; baseline: {args.baseline}; {machine}.",
+        "",
+        "| case | median ms | p95 ms | baseline median ms | baseline p95 ms | p95 ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    for case, current in results["current"].items():
+        baseline = results["baseline"].get(case, {})
+        ratio = round(current["p95_ms"] / baseline["p95_ms"], 2) if baseline.get("p95_ms") else ""
+        lines.append(
+            f"| {case} | {current['median_ms']} | {current['p95_ms']} |"
+            f" {baseline.get('median_ms', '')} | {baseline.get('p95_ms', '')} | {ratio} |"
+        )
+    lines.append("")
+    lines.append(
+        f"Counts on the page right after a write that differed from SQL: "
+        f"{results['count_mismatches_after_writes']}."
+    )
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"compare-{datetime.date.today().isoformat()}.md").write_text(text)
+    (RESULTS / "compare-latest.json").write_text(json.dumps(results, indent=2))
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
