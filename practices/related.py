@@ -5,10 +5,10 @@ shares (why it is related)."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connections
-
 from practices.models import Practice
+from practices.search.index import current_index
 from practices.search.keywords import words_of
+from practices.search.registry import FACETS
 
 RELATIONS = ("challenges", "priorities", "support_types")
 CANDIDATES = 40  # the most tags in common, compared then by their words
@@ -44,33 +44,41 @@ def related_to(practice, count: int = 5) -> list[Related]:
 
 
 def _most_shared(database, practice_id, tags) -> list[int]:
-    """The published practices with the most tags in common, in one aggregate query."""
-    connection = connections[database]
-    quote = connection.ops.quote_name
-    practice_table = quote(Practice._meta.db_table)
-    id_column = quote(Practice._meta.pk.column)
-    published = quote(Practice._meta.get_field("is_published").column)
-    selects, parameters = [], []
-    for name, ids in tags.items():
-        if not ids:
-            continue
-        relation = Practice._meta.get_field(name)
-        selects.append(
-            f"SELECT {quote(relation.m2m_column_name())} AS practice_id"  # noqa: S608
-            f" FROM {quote(relation.m2m_db_table())}"
-            f" WHERE {quote(relation.m2m_reverse_name())} IN ({', '.join(['%s'] * len(ids))})"
-        )
-        parameters.extend(ids)
-    sql = (
-        "SELECT links.practice_id FROM ("  # noqa: S608 - names from the models, quoted
-        + " UNION ALL ".join(selects)
-        + f") AS links JOIN {practice_table} AS p ON p.{id_column} = links.practice_id"
-        f" WHERE p.{published} AND links.practice_id <> %s"
-        " GROUP BY links.practice_id ORDER BY count(*) DESC, links.practice_id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*parameters, practice_id, CANDIDATES])
-        return [row[0] for row in cursor.fetchall()]
+    """The published practices with the most tags in common (then in title order), read
+    from the search's in-memory index: for each number of tags in common, the bitset of the
+    practices sharing at least that many, so no query counts links across the database (at
+    100,000 practices that query took 150 ms)."""
+    index = current_index(database)
+    params = {spec.path: spec.param for spec in FACETS}
+    tag_bits = [index.bits[params[name]].get(tag, 0) for name, ids in tags.items() for tag in ids]
+    # at_least[n]: the practices sharing n or more of the tags
+    at_least = [index.everything] + [0] * len(tag_bits)
+    for bits in tag_bits:
+        for shared in range(len(tag_bits), 0, -1):
+            at_least[shared] |= at_least[shared - 1] & bits
+    own = index.positions.get(practice_id)
+    outside = index.everything ^ (1 << own) if own is not None else index.everything
+    found = []
+    for shared in range(len(tag_bits), 0, -1):
+        exactly = at_least[shared] & ~(at_least[shared + 1] if shared < len(tag_bits) else 0)
+        found += _first_positions(index, exactly & outside, CANDIDATES - len(found))
+        if len(found) >= CANDIDATES:
+            break
+    return [index.ids[position] for position in found]
+
+
+def _first_positions(index, bits, count) -> list[int]:
+    positions = []
+    if count <= 0 or not bits:
+        return positions
+    for byte_number, byte in enumerate(index.bytes_of(bits)):
+        while byte:
+            lowest = byte & -byte
+            positions.append(byte_number * 8 + lowest.bit_length() - 1)
+            if len(positions) == count:
+                return positions
+            byte ^= lowest
+    return positions
 
 
 def _shared_names(database, practice, candidate_ids) -> dict:

@@ -1,19 +1,25 @@
-"""Build the search index before a server answers anyone, so that no visitor pays for it.
+"""Build the search index, and everything else a first request builds, before a server
+answers anyone, so that no visitor pays for it.
 
 gunicorn loads the application once in its master process and calls ``warm`` there before it
 forks the workers (``gunicorn.conf.py``); each worker starts with the index in memory,
 shared with the others page by page until one of them changes it (copy on write). A worker
-then only checks the data version on its first request, as on every other.
+then only checks the data version on its first request, as on every other. ``warm`` also
+sends the busiest pages through the whole stack once (templates compiled, the maps drawn,
+every module imported).
 """
 
 import logging
 import time
 
+from django.conf import settings
 from django.db import DatabaseError, connections
+from django.test import Client
 
 from practices.search.index import current_index
 
 logger = logging.getLogger("toolkit.warmup")
+FIRST_PAGES = ("/practices/", "/", "/countries/")
 
 
 def warm(using: str = "default") -> bool:
@@ -22,6 +28,8 @@ def warm(using: str = "default") -> bool:
     started = time.perf_counter()
     try:
         index = current_index(using)
+        if using == "default":
+            _visit(FIRST_PAGES)
     except DatabaseError as error:
         logger.warning("Search index not built before serving: %s", error)
         return False
@@ -34,3 +42,16 @@ def warm(using: str = "default") -> bool:
         (time.perf_counter() - started) * 1000,
     )
     return True
+
+
+def _visit(paths):
+    """Each page once, through every middleware and template, as a visitor would."""
+    host = next(
+        (name for name in settings.ALLOWED_HOSTS if name != "*" and not name.startswith(".")),
+        "localhost",
+    )
+    client = Client(HTTP_HOST=host)
+    for path in paths:
+        response = client.get(path, secure=settings.SECURE_SSL_REDIRECT)
+        if response.status_code != 200:
+            logger.warning("Warming %s answered %s", path, response.status_code)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError
 
+from explore import world_map
 from practices.models import Practice
 from practices.search import index, warmup
 from tests.factories import make_practice
@@ -18,6 +19,7 @@ GUNICORN_CONF = Path(__file__).resolve().parents[3] / "gunicorn.conf.py"
 def test_warming_builds_the_index_and_leaves_no_connection_to_fork(taxonomies, monkeypatch):
     make_practice(slug="one")
     index._indexes.clear()
+    world_map.europe.cache_clear()
     closed = []
     monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
     assert warmup.warm() is True
@@ -25,6 +27,7 @@ def test_warming_builds_the_index_and_leaves_no_connection_to_fork(taxonomies, m
     assert built.ids == [Practice.objects.get(slug="one").pk]
     assert closed == [True]  # no connection crosses the fork
     assert index.current_index() is built  # the first request finds it current
+    assert world_map.europe.cache_info().currsize == 1  # the countries page was drawn
 
 
 def test_a_database_down_at_start_does_not_stop_the_server(monkeypatch, caplog):
