@@ -23,10 +23,11 @@ class PracticesConfig(AppConfig):
 def ensure_data_version(using="default", **kwargs):
     """The single row the write triggers raise (a flush empties the table), and a trigger on
     every table the search reads (see ``practices.data_version``)."""
-    from practices.data_version import ensure_triggers
+    from practices.data_version import ensure_change_triggers, ensure_triggers
     from practices.models import DataVersion
 
     ensure_triggers(using)
+    ensure_change_triggers(using)
     if "practices_dataversion" in connections[using].introspection.table_names():
         DataVersion.objects.using(using).get_or_create(pk=1)
 

@@ -9,6 +9,7 @@ lost by deleting a value.
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -433,3 +434,22 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.version}"
+
+
+class PracticeChange(models.Model):
+    """A practice that a write touched, recorded by database triggers (``data_version``) on
+    the practice table and its tag tables; a row without a practice means "anything may have
+    changed" (a region, a truncation). An in-memory index applies only these practices
+    instead of rebuilding itself after a write."""
+
+    practice_id = models.BigIntegerField(null=True)
+    # PostgreSQL: the writing transaction's id, so a reader can tell which writes its
+    # snapshot may not have seen yet (see ``search.index``); SQLite writes one at a time.
+    transaction = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(db_default=Now(), db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["transaction"], name="practicechange_transaction")]
+
+    def __str__(self):
+        return f"change of practice {self.practice_id or 'any'}"
