@@ -11,8 +11,9 @@ and run with this checkout's virtualenv. Cases, each for both servers:
 - fresh start: the first requests of a just-started server (the list page);
 - a keyword searched for the first time (30 different words, each sent once), alone and
   with two filters;
-- the list page and a keyword page right after a write (a one-row update of a practice,
-  the way a curator's save changes it), `--writes` times; the counts are checked against SQL;
+- the list page and a keyword page right after a write (a practice's text and one of its
+  tags changed, as a curator's save changes them), `--writes` times; after each, the API's
+  count of that tag is checked against SQL;
 - warm pages: the list, Skills + Green transition + Intelligence, a detail page and the API.
 
 Writes bench/results/compare-<date>.md and compare-latest.json.
@@ -23,7 +24,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -35,7 +35,6 @@ from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noq
 from run import FIRST_TIME_WORDS, SGI, percentile, timed_get, wait_until_up  # noqa: E402
 
 PORTS = {"current": 8741, "baseline": 8742}
-COUNT = re.compile(rb'id="result-count"[^>]*>\s*(?:<[^>]+>\s*)*([\d,]+)')
 
 
 def baseline_tree(commit: str) -> Path:
@@ -98,24 +97,44 @@ def summary(times):
     }
 
 
-def write_one(database_url, slug_number, *, publish: bool):
-    """A one-row update through SQL, as a curator's save changes a practice: here its
-    publication, so that the page's count must change with it. Returns the published count."""
+def write_one(database_url, slug_number, *, tagged: bool):
+    """A curator's save, through SQL: a practice's text changes and it gains or loses the
+    thematic priority Green transition. Returns the number of published practices with it."""
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as connection:
+        practice, priority = connection.execute(
+            "SELECT (SELECT id FROM practices_practice WHERE slug = %s),"
+            " (SELECT id FROM practices_thematicpriority WHERE slug = 'green-transition')",
+            [f"synthetic-1-{slug_number}"],
+        ).fetchone()
         connection.execute(
-            "UPDATE practices_practice SET is_published = %s WHERE slug = %s",
-            [publish, f"synthetic-1-{slug_number}"],
+            "UPDATE practices_practice SET description = description || ' ' WHERE id = %s",
+            [practice],
         )
+        connection.execute(
+            "DELETE FROM practices_practice_priorities"
+            " WHERE practice_id = %s AND thematicpriority_id = %s",
+            [practice, priority],
+        )
+        if tagged:
+            connection.execute(
+                "INSERT INTO practices_practice_priorities (practice_id, thematicpriority_id)"
+                " VALUES (%s, %s)",
+                [practice, priority],
+            )
+        connection.commit()
         return connection.execute(
-            "SELECT count(*) FROM practices_practice WHERE is_published"
+            "SELECT count(*) FROM practices_practice_priorities AS link"
+            " JOIN practices_practice AS p ON p.id = link.practice_id"
+            " WHERE p.is_published AND link.thematicpriority_id = %s",
+            [priority],
         ).fetchone()[0]
 
 
-def page_count(body: bytes) -> int | None:
-    match = COUNT.search(body)
-    return int(match.group(1).replace(b",", b"")) if match else None
+def api_count(server, query) -> int:
+    _, body = get(url(server, f"/api/practices/?{query}&page_size=1"))
+    return json.loads(body)["count"]
 
 
 def get(address):
@@ -190,16 +209,14 @@ def main():
         after = {server: {"list": [], "keyword": []} for server in servers}
         mismatches = 0
         for number in range(args.writes):
-            published = write_one(args.database_url, 1000 + number, publish=False)
             order = list(servers) if number % 2 else list(reversed(servers))
-            for server in order:
-                elapsed, body = get(url(server, "/practices/"))
-                after[server]["list"].append(elapsed)
-                mismatches += page_count(body) != published
-            write_one(args.database_url, 1000 + number, publish=True)  # as it was
-            for server in order:
-                elapsed, _ = get(url(server, "/practices/?q=energy"))
-                after[server]["keyword"].append(elapsed)
+            for page, query in (("list", ""), ("keyword", "q=energy")):
+                expected = write_one(args.database_url, 1000 + number, tagged=page == "list")
+                for server in order:
+                    elapsed, _ = get(url(server, f"/practices/?{query}"))
+                    after[server][page].append(elapsed)
+                    found = api_count(server, "priority=green-transition")
+                    mismatches += found != expected
         for server, times in after.items():
             record("list page right after a write", server, times["list"])
             record("keyword page right after a write", server, times["keyword"])

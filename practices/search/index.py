@@ -39,6 +39,10 @@ class FacetIndex:
     title_hashes: array  # bit position -> hash of the title (has it moved in title order?)
     # where the change log is read from next (see ``_changes_since``); None: rebuild instead
     read_changes_from: int | None
+    # When this index is the one of ``previous_version`` with some practices applied: the
+    # version, and the positions of those practices (a keyword's ranking follows the same way).
+    previous_version: int | None = None
+    changed: int = 0
 
     def bytes_of(self, bits: int) -> bytes:
         """A bitset as bytes, bit ``n`` in byte ``n // 8``: cheaper to walk than the int."""
@@ -149,7 +153,13 @@ def _updated(using, index, version) -> FacetIndex | None:
     if changed is None or len(changed) > MOST_CHANGES_APPLIED:
         return None
     if not changed:
-        return replace(index, version=version, read_changes_from=read_changes_from)
+        return replace(
+            index,
+            version=version,
+            read_changes_from=read_changes_from,
+            previous_version=index.version,
+            changed=0,
+        )
     published = Practice.objects.using(using).published().filter(pk__in=changed)
     rows = {row[0]: row for row in _rows(published)}
     for practice_id in changed:
@@ -188,7 +198,14 @@ def _updated(using, index, version) -> FacetIndex | None:
             if value:
                 merged[key] = value
         bits[param] = merged
-    return replace(index, version=version, bits=bits, read_changes_from=read_changes_from)
+    return replace(
+        index,
+        version=version,
+        bits=bits,
+        read_changes_from=read_changes_from,
+        previous_version=index.version,
+        changed=mask,
+    )
 
 
 def _change_log_position(using) -> int:

@@ -31,9 +31,11 @@ CACHED_SEARCH_SECONDS = 3600  # entries of an older data version are never read 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The published practices matching a keyword query, best first."""
+    """The published practices matching a keyword query, best first (then in title order,
+    which is the index's order)."""
 
     positions: array  # positions in the facet index
+    scores: array  # the relevance of each, as the database scored it
     bits: int  # the same positions as a bitset
 
 
@@ -124,27 +126,91 @@ _rankings: OrderedDict = OrderedDict()
 
 def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking:
     """The practices of ``published`` matching ``keywords`` in relevance order, from the cache
-    when this query was ranked on the same data version (in this process)."""
+    when this query was ranked on the same data version (in this process), or carried over
+    from the version before when the index only applied a few practices since."""
     key = (published.db, index.version, keywords.text)
     with _lock:
         ranking = _rankings.get(key)
         if ranking is not None:
             _rankings.move_to_end(key)
             return ranking
-    ids = published.search(keywords).by_relevance(keywords).values_list("pk", flat=True)
-    lookup = index.positions.get
-    # A practice published after the index was built is skipped: its write moved the data
-    # version, so the next request rebuilds the index and ranks again.
-    positions = array("I", [p for p in map(lookup, ids) if p is not None])
-    bitmap = bytearray((len(index.ids) + 7) // 8)
-    for position in positions:
-        bitmap[position >> 3] |= 1 << (position & 7)
-    ranking = Ranking(positions, int.from_bytes(bitmap, "little"))
+        earlier = None
+        if index.previous_version is not None:
+            earlier = _rankings.get((published.db, index.previous_version, keywords.text))
+    if earlier is not None:
+        ranking = _carried_over(earlier, index, published, keywords)
+    else:
+        scored = published.search(keywords).by_relevance(keywords)
+        ranking = _ranking(index, scored.values_list("pk", "relevance"))
     with _lock:
         _rankings[key] = ranking
         while len(_rankings) > MAX_RANKINGS:
             _rankings.popitem(last=False)
     return ranking
+
+
+def _ranking(index, scored) -> Ranking:
+    """A ranking of (id, relevance) pairs given best first."""
+    lookup = index.positions.get
+    positions, scores = array("I"), array("d")
+    for practice_id, relevance in scored:
+        position = lookup(practice_id)
+        # A practice published after the index was built is skipped: its write moved the
+        # data version, so the next request brings the index up to date and ranks again.
+        if position is not None:
+            positions.append(position)
+            scores.append(relevance)
+    bitmap = bytearray((len(index.ids) + 7) // 8)
+    for position in positions:
+        bitmap[position >> 3] |= 1 << (position & 7)
+    return Ranking(positions, scores, int.from_bytes(bitmap, "little"))
+
+
+def _carried_over(earlier: Ranking, index: FacetIndex, published, keywords) -> Ranking:
+    """``earlier`` with the practices the index applied since scored again: only they can
+    have moved (their positions, and so the order of titles, stayed)."""
+    changed = index.changed
+    changed_bytes = index.bytes_of(changed)
+    positions, scores = array("I"), array("d")
+    for position, score in zip(earlier.positions, earlier.scores, strict=True):
+        if not changed_bytes[position >> 3] >> (position & 7) & 1:
+            positions.append(position)
+            scores.append(score)
+    rescored = list(
+        published.filter(pk__in=_ids_of(index, changed))
+        .search(keywords)
+        .with_relevance(keywords)
+        .values_list("pk", "relevance")
+    )
+    for practice_id, score in rescored:
+        position = index.positions[practice_id]
+        place = _place(positions, scores, score, position)
+        positions.insert(place, position)
+        scores.insert(place, score)
+    bits = (earlier.bits & ~changed) | sum(1 << index.positions[pk] for pk, _ in rescored)
+    return Ranking(positions, scores, bits)
+
+
+def _ids_of(index, bits) -> list:
+    found = []
+    for byte_number, byte in enumerate(index.bytes_of(bits)):
+        while byte:
+            lowest = byte & -byte
+            found.append(index.ids[byte_number * 8 + lowest.bit_length() - 1])
+            byte ^= lowest
+    return found
+
+
+def _place(positions, scores, score, position) -> int:
+    """Where (score, position) goes in a ranking: best score first, then title order."""
+    low, high = 0, len(positions)
+    while low < high:
+        middle = (low + high) // 2
+        if (-scores[middle], positions[middle]) < (-score, position):
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def forget_rankings():

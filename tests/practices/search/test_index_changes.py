@@ -135,3 +135,28 @@ def test_writes_from_two_processes_at_once_leave_the_index_exact(indexed):
         assert search(QueryDict("priority=resilience")).count >= 0
     assert [writer.returncode for writer in writers] == [0, 0]
     assert_exact(current_index())
+
+
+def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed):
+    from practices.search.index_engine import forget_rankings
+
+    forget_rankings()
+    query = "q=cluster"
+    before = [p.slug for p in search(QueryDict(query), page=1, page_size=100).page]
+    practice = Practice.objects.get(slug=before[-1])  # the last match becomes the best one
+    practice.description = "Cluster cluster cluster clusters: " + practice.description
+    practice.save()
+    other = Practice.objects.get(slug=before[0])  # and the first no longer matches
+    other.title, other.description = other.title, "Nothing to find here."
+    other.original_title = ""
+    other.save()
+    after = search(QueryDict(query), page=1, page_size=100)
+    assert current_index().ids is indexed.ids  # applied, so the ranking was carried over
+    expected = list(
+        Practice.objects.published()
+        .search("cluster")
+        .by_relevance("cluster")
+        .values_list("slug", flat=True)
+    )
+    assert [p.slug for p in after.page] == expected[:100]
+    assert after.count == len(expected)
