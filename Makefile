@@ -48,8 +48,13 @@ lint: install
 migrations-check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The previous design for bench/compare.py: the commit before fresh workers were warmed and
+# writes were applied from the change log.
+BENCH_BASELINE ?= 0bd6c40
+
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/compare.py --baseline $(BENCH_BASELINE)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts

@@ -51,6 +51,11 @@ class FacetIndex:
 
 _lock = threading.Lock()
 _indexes: dict[str, FacetIndex] = {}
+# (database, version) -> (the version it was applied to, the positions applied), for the
+# indexes this process brought up to date by applying changes: how far a keyword's ranking
+# made on an earlier version can follow (``changed_since``).
+_lineage: dict[tuple, tuple] = {}
+MOST_LINEAGE = 256
 
 
 def data_version(using: str = "default") -> int | None:
@@ -76,7 +81,26 @@ def current_index(using: str = "default", version: int | None = None) -> FacetIn
                 updated = _updated(using, index, version)
             index = updated or _build(using, version, logged=logged)
             _indexes[using] = index
+            if updated is not None:
+                _lineage[(using, version)] = (updated.previous_version, updated.changed)
+                while len(_lineage) > MOST_LINEAGE:
+                    _lineage.pop(next(iter(_lineage)))
     return index
+
+
+def changed_since(using: str, index: FacetIndex, earlier_versions) -> tuple | None:
+    """(an earlier version among ``earlier_versions``, the positions changed from it to
+    ``index``) when ``index`` came from it by applying changes only, else None."""
+    version, changed = index.version, 0
+    for _ in range(MOST_LINEAGE):
+        step = _lineage.get((using, version))
+        if step is None:
+            return None
+        version, applied = step
+        changed |= applied
+        if version in earlier_versions:
+            return version, changed
+    return None
 
 
 def _single_valued():

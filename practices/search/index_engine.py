@@ -21,7 +21,7 @@ from functools import cached_property
 from django.core.cache import cache
 
 from practices.search.criteria import Criteria
-from practices.search.index import FacetIndex
+from practices.search.index import FacetIndex, changed_since
 from practices.search.keywords import Keywords
 from practices.search.registry import FACETS
 
@@ -134,11 +134,18 @@ def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking
         if ranking is not None:
             _rankings.move_to_end(key)
             return ranking
-        earlier = None
-        if index.previous_version is not None:
-            earlier = _rankings.get((published.db, index.previous_version, keywords.text))
+        ranked_versions = {
+            version for database, version, text in _rankings
+            if database == published.db and text == keywords.text
+        }  # fmt: skip
+    lineage = changed_since(published.db, index, ranked_versions) if ranked_versions else None
+    earlier = None
+    if lineage is not None:
+        version, changed = lineage
+        with _lock:
+            earlier = _rankings.get((published.db, version, keywords.text))
     if earlier is not None:
-        ranking = _carried_over(earlier, index, published, keywords)
+        ranking = _carried_over(earlier, index, changed, published, keywords)
     else:
         scored = published.search(keywords).by_relevance(keywords)
         ranking = _ranking(index, scored.values_list("pk", "relevance"))
@@ -166,10 +173,9 @@ def _ranking(index, scored) -> Ranking:
     return Ranking(positions, scores, int.from_bytes(bitmap, "little"))
 
 
-def _carried_over(earlier: Ranking, index: FacetIndex, published, keywords) -> Ranking:
-    """``earlier`` with the practices the index applied since scored again: only they can
-    have moved (their positions, and so the order of titles, stayed)."""
-    changed = index.changed
+def _carried_over(earlier: Ranking, index: FacetIndex, changed, published, keywords) -> Ranking:
+    """``earlier`` with the practices at the positions ``changed`` (applied to the index
+    since) scored again: only they can have moved (positions, so title order, stayed)."""
     changed_bytes = index.bytes_of(changed)
     positions, scores = array("I"), array("d")
     for position, score in zip(earlier.positions, earlier.scores, strict=True):

@@ -160,3 +160,29 @@ def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed):
     )
     assert [p.slug for p in after.page] == expected[:100]
     assert after.count == len(expected)
+
+
+def test_a_ranking_follows_several_applied_saves_in_a_row(indexed, monkeypatch):
+    from practices.search import index_engine
+
+    index_engine.forget_rankings()
+    carried = []
+    original = index_engine._carried_over
+    monkeypatch.setattr(
+        index_engine, "_carried_over", lambda *args: carried.append(1) or original(*args)
+    )
+    search(QueryDict("q=cluster"))  # ranked on this version
+    for slug in ["newco-helsinki", "circular-flanders"]:  # two saves, no keyword search between
+        practice = Practice.objects.get(slug=slug)
+        practice.description = "A cluster, a cluster: " + practice.description
+        practice.save()
+        current_index()  # each applied in turn
+    result = search(QueryDict("q=cluster"), page=1, page_size=100)
+    assert carried == [1]
+    expected = list(
+        Practice.objects.published()
+        .search("cluster")
+        .by_relevance("cluster")
+        .values_list("slug", flat=True)
+    )
+    assert [p.slug for p in result.page] == expected[:100] and result.count == len(expected)
