@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from practices.models import Practice
 from practices.search.index import current_index
-from practices.search.keywords import words_of
+from practices.search.keywords import SUGGESTIBLE_WORD
 from practices.search.registry import FACETS
 
 RELATIONS = ("challenges", "priorities", "support_types")
@@ -32,15 +32,21 @@ def related_to(practice, count: int = 5) -> list[Related]:
         return []
     shared = _shared_names(database, practice, candidate_ids)
     candidates = Practice.objects.using(database).filter(pk__in=candidate_ids).published()
-    own_words = set(words_of(f"{practice.title} {practice.description}"))
+    own_words = _words(practice.search_document)
 
     def closeness(candidate):
-        words = set(words_of(f"{candidate.title} {candidate.description}"))
+        words = _words(candidate.search_document)
         overlap = len(own_words & words) / (len(own_words | words) or 1)
         return (len(shared[candidate.pk]), overlap, candidate.title)
 
-    ranked = sorted(candidates.only("slug", "title", "description", "country"), key=closeness)
+    ranked = sorted(candidates.only("slug", "title", "search_document", "country"), key=closeness)
     return [Related(candidate, shared[candidate.pk]) for candidate in reversed(ranked)][:count]
+
+
+def _words(search_document: str) -> set:
+    """The words of a practice's texts, from the folded copy kept with it (folding forty
+    descriptions again took most of a detail page's time)."""
+    return set(SUGGESTIBLE_WORD.findall(search_document))
 
 
 def _most_shared(database, practice_id, tags) -> list[int]:

@@ -18,6 +18,7 @@ from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.related import related_to
 from practices.search.forgiving import forgiven, without_empty_keywords
+from practices.search.index import data_version
 from practices.search.keywords import excerpt_html, highlight_html
 from practices.search.registry import ALL, FACET_QUERY_PARAMS
 from practices.search.selector import search
@@ -182,15 +183,30 @@ def practice_detail(request, slug):
     404 for it)."""
     if verified_staff(request.user):
         return practice_preview(request, slug)
+    back_to_search = _search_came_from(request)
+    version = data_version(Practice.objects.db) if back_to_search is None else None
+    if version is None:
+        return _practice_page(request, slug, back_to_search)
+    # The same for everyone until the data changes (its related practices too): kept per
+    # data version, like the facet panels.
+    key = f"practice-page:{version}:{slug}"
+    body = cache.get(key)
+    if body is None:
+        response = _practice_page(request, slug, None)
+        cache.set(key, response.content, timeout=PRACTICE_PAGE_SECONDS)
+        return response
+    return HttpResponse(body)
+
+
+PRACTICE_PAGE_SECONDS = 3600  # an entry of an older data version is never read again
+
+
+def _practice_page(request, slug, back_to_search):
     practice = get_object_or_404(Practice.objects.published().with_tags(), slug=slug)
     return render(
         request,
         "practices/practice_detail.html",
-        {
-            "practice": practice,
-            "back_to_search": _search_came_from(request),
-            "related": related_to(practice),
-        },
+        {"practice": practice, "back_to_search": back_to_search, "related": related_to(practice)},
     )
 
 

@@ -20,13 +20,15 @@ _LIGATURES = str.maketrans(
     {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d"}
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SUGGESTIBLE_WORD = re.compile(r"\w{3,}")
+SUGGESTIBLE_WORD = re.compile(r"\w{3,}")
 HEADLINE_START, HEADLINE_STOP = "\x02", "\x03"
 EXCERPT_WORDS = 30
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip its accents: "Innovationsnetværk" -> "innovationsnetvaerk"."""
+    if text.isascii():  # nothing to decompose or strip
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -165,7 +167,7 @@ def highlight_html(text: str, query: "str | Keywords") -> str:
 
 def words_of(text: str) -> list[str]:
     """The folded words of ``text`` long enough to suggest (three letters or more)."""
-    return _SUGGESTIBLE_WORD.findall(fold(text))
+    return SUGGESTIBLE_WORD.findall(fold(text))
 
 
 def best_match(term: str, words) -> str | None:

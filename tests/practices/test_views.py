@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from practices.models import Practice
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,28 @@ def test_healthz_says_what_is_down_without_naming_hosts_or_users(client, monkeyp
     assert response.status_code == 503
     assert response.json() == {"database": "unavailable", "cache": "ok"}
     assert b"db.internal" not in response.content
+
+
+def test_a_practice_page_is_kept_until_the_data_changes(
+    sample_practices, client, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get("/practices/newco-helsinki/")
+    assert first.status_code == 200
+    with django_assert_max_num_queries(1):  # the data version only
+        again = client.get("/practices/newco-helsinki/")
+    assert again.content == first.content
+    practice = Practice.objects.get(slug="newco-helsinki")
+    practice.title = "NewCo Helsinki, renamed"
+    practice.save()
+    assert "NewCo Helsinki, renamed" in client.get("/practices/newco-helsinki/").content.decode()
+    # from a search: its own page, with the way back
+    back = client.get(
+        "/practices/newco-helsinki/",
+        HTTP_REFERER="http://testserver/practices/?challenge=skills",
+    )
+    assert 'href="/practices/?challenge=skills"' in back.content.decode()
+    assert client.get("/practices/no-such-practice/").status_code == 404
+    assert client.get("/practices/no-such-practice/").status_code == 404  # not kept as a page
