@@ -35,6 +35,7 @@ from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noq
 from run import FIRST_TIME_WORDS, SGI, percentile, timed_get, wait_until_up  # noqa: E402
 
 PORTS = {"current": 8741, "baseline": 8742}
+REDIS_DATABASES = {8741: 14, 8742: 15}
 
 
 def baseline_tree(commit: str) -> Path:
@@ -61,6 +62,8 @@ def start(directory: Path, port: int, database_url: str, workers: int):
         RATE_LIMIT_API="1000000/minute",
         RATE_LIMIT_EXPORT="1000000/minute",
         PYTHONPATH=str(directory),
+        # as in production, the workers of a server share a cache: each server its own
+        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DATABASES[port]}",
     )
     if not static.exists():
         subprocess.run(
@@ -162,6 +165,10 @@ def main():
     args = parser.parse_args()
     prepare_database(args.database_url, args.count, args.seed)
     directories = {"current": PROJECT, "baseline": baseline_tree(args.baseline)}
+    for database in REDIS_DATABASES.values():
+        subprocess.run(
+            ["redis-cli", "-n", str(database), "flushdb"], check=True, capture_output=True
+        )
     results = {server: {} for server in directories}
 
     def record(case, server, times):

@@ -88,9 +88,10 @@ def current_index(using: str = "default", version: int | None = None) -> FacetIn
     return index
 
 
-def changed_since(using: str, index: FacetIndex, earlier_versions) -> tuple | None:
-    """(an earlier version among ``earlier_versions``, the positions changed from it to
-    ``index``) when ``index`` came from it by applying changes only, else None."""
+def changed_since(using: str, index: FacetIndex, wanted) -> tuple | None:
+    """(the latest earlier version for which ``wanted(version)`` is true, the positions
+    changed from it to ``index``) when ``index`` came from it by applying changes only (in
+    this process), else None."""
     version, changed = index.version, 0
     for _ in range(MOST_LINEAGE):
         step = _lineage.get((using, version))
@@ -98,7 +99,7 @@ def changed_since(using: str, index: FacetIndex, earlier_versions) -> tuple | No
             return None
         version, applied = step
         changed |= applied
-        if version in earlier_versions:
+        if wanted(version):
             return version, changed
     return None
 

@@ -25,7 +25,9 @@ from practices.search.index import FacetIndex, changed_since
 from practices.search.keywords import Keywords
 from practices.search.registry import FACETS
 
-MAX_RANKINGS = 32  # per process; one ranking of 50,000 matches takes about 200 kB
+MAX_RANKINGS = 32  # per process; one ranking of 50,000 matches takes about 600 kB
+# Rankings up to this many matches are shared with the other processes (Redis in production).
+MOST_SHARED_MATCHES = 250_000
 CACHED_SEARCH_SECONDS = 3600  # entries of an older data version are never read again
 
 
@@ -125,35 +127,62 @@ _rankings: OrderedDict = OrderedDict()
 
 
 def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking:
-    """The practices of ``published`` matching ``keywords`` in relevance order, from the cache
-    when this query was ranked on the same data version (in this process), or carried over
-    from the version before when the index only applied a few practices since."""
-    key = (published.db, index.version, keywords.text)
+    """The practices of ``published`` matching ``keywords`` in relevance order: ranked on this
+    data version before, by this process or another (the shared cache), or carried over from
+    an earlier version when the index only applied a few practices since, or ranked now."""
+    database, text = published.db, keywords.text
+    ranking = _kept(database, index.version, text)
+    if ranking is None:
+        lineage = changed_since(
+            database, index, lambda version: _kept(database, version, text) is not None
+        )
+        if lineage is not None:
+            version, changed = lineage
+            earlier = _kept(database, version, text)
+            ranking = _carried_over(earlier, index, changed, published, keywords)
+        else:
+            scored = published.search(keywords).by_relevance(keywords)
+            ranking = _ranking(index, scored.values_list("pk", "relevance"))
+        _keep(database, index.version, text, ranking, shared=True)
+    return ranking
+
+
+def _kept(database, version, text) -> Ranking | None:
+    """A ranking kept by this process, or shared by another through Django's cache."""
+    key = (database, version, text)
     with _lock:
         ranking = _rankings.get(key)
         if ranking is not None:
             _rankings.move_to_end(key)
             return ranking
-        ranked_versions = {
-            version for database, version, text in _rankings
-            if database == published.db and text == keywords.text
-        }  # fmt: skip
-    lineage = changed_since(published.db, index, ranked_versions) if ranked_versions else None
-    earlier = None
-    if lineage is not None:
-        version, changed = lineage
-        with _lock:
-            earlier = _rankings.get((published.db, version, keywords.text))
-    if earlier is not None:
-        ranking = _carried_over(earlier, index, changed, published, keywords)
-    else:
-        scored = published.search(keywords).by_relevance(keywords)
-        ranking = _ranking(index, scored.values_list("pk", "relevance"))
+    shared = cache.get(_shared_key(*key))
+    if shared is None:
+        return None
+    positions, scores = array("I"), array("d")
+    positions.frombytes(shared[0])
+    scores.frombytes(shared[1])
+    ranking = Ranking(positions, scores, int.from_bytes(shared[2], "little"))
+    _keep(database, version, text, ranking, shared=False)
+    return ranking
+
+
+def _keep(database, version, text, ranking, *, shared):
     with _lock:
-        _rankings[key] = ranking
+        _rankings[(database, version, text)] = ranking
         while len(_rankings) > MAX_RANKINGS:
             _rankings.popitem(last=False)
-    return ranking
+    if shared and len(ranking.positions) <= MOST_SHARED_MATCHES:
+        size = (ranking.bits.bit_length() + 7) // 8
+        value = (
+            ranking.positions.tobytes(),
+            ranking.scores.tobytes(),
+            ranking.bits.to_bytes(size, "little"),
+        )
+        cache.set(_shared_key(database, version, text), value, timeout=CACHED_SEARCH_SECONDS)
+
+
+def _shared_key(database, version, text) -> str:
+    return f"ranking:{database}:{version}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
 def _ranking(index, scored) -> Ranking:

@@ -146,3 +146,21 @@ def test_equal_relevance_is_ordered_by_title_as_the_database_orders_it(taxonomie
     assert [p.slug for p in indexed_results(filterset, filterset.queryset)[0:10]] == (
         database_order
     )
+
+
+def test_a_ranking_is_shared_with_the_other_processes(sample_practices, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    index = current_index()
+    published = Practice.objects.published()
+    first = keyword_ranking(index, published, Keywords.parse("cluster"))
+    index_engine.forget_rankings()  # as another process, with none of its own
+    with django_assert_num_queries(0):  # read from the shared cache, not ranked again
+        second = keyword_ranking(index, published, Keywords.parse("cluster"))
+    assert second is not first
+    assert (list(second.positions), list(second.scores), second.bits) == (
+        list(first.positions),
+        list(first.scores),
+        first.bits,
+    )
