@@ -119,20 +119,26 @@ def _rows(queryset):
     return list(queryset.values_list("pk", "title", *paths, *span_paths))
 
 
-def _marks(row):
-    """(param, key) of every bit a practice's row sets (its tags apart)."""
+def _marker():
+    """A function giving the (param, key) of every bit a practice's row sets (its tags
+    apart), with what it needs read once, not once a row."""
     single_valued, spans = _single_valued(), _spans()
-    _, _, *keys = row
-    for spec, key in zip(single_valued, keys[: len(single_valued)], strict=True):
-        if key is not None:  # a practice without a region has no typology
-            yield spec.param, key
-    bounds = keys[len(single_valued) :]
+    count = len(single_valued)
     this_year = timezone.now().year
-    for number, spec in enumerate(spans):
-        start, end = bounds[2 * number], bounds[2 * number + 1]
-        if start is not None:  # a practice of unknown start is active in no known year
-            for year in range(start, max(start, end or this_year) + 1):
-                yield spec.param, year
+
+    def marks(row):
+        keys = row[2:]
+        for spec, key in zip(single_valued, keys[:count], strict=True):
+            if key is not None:  # a practice without a region has no typology
+                yield spec.param, key
+        bounds = keys[count:]
+        for number, spec in enumerate(spans):
+            start, end = bounds[2 * number], bounds[2 * number + 1]
+            if start is not None:  # a practice of unknown start is active in no known year
+                for year in range(start, max(start, end or this_year) + 1):
+                    yield spec.param, year
+
+    return marks
 
 
 def _build(using, version, *, logged: bool) -> FacetIndex:
@@ -152,8 +158,9 @@ def _build(using, version, *, logged: bool) -> FacetIndex:
             bitmap = maps[param][key] = bytearray(size)
         bitmap[position >> 3] |= 1 << (position & 7)
 
+    marks = _marker()
     for position, row in enumerate(rows):
-        for param, key in _marks(row):
+        for param, key in marks(row):
             mark(param, key, position)
     for spec in FACETS:
         if spec.kind == TAGS:
@@ -195,10 +202,11 @@ def _updated(using, index, version) -> FacetIndex | None:
             return None  # retitled: it may move in title order
     fresh: dict[str, dict] = {spec.param: {} for spec in FACETS}
     mask = 0
+    marks = _marker()
     for practice_id, row in rows.items():
         position = index.positions[practice_id]
         mask |= 1 << position
-        for param, key in _marks(row):
+        for param, key in marks(row):
             fresh[param][key] = fresh[param].get(key, 0) | 1 << position
     for spec in FACETS:
         if spec.kind == TAGS and rows:
