@@ -136,10 +136,9 @@ def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking
         lineage = changed_since(
             database, index, lambda version: _kept(database, version, text) is not None
         )
-        if lineage is not None:
-            version, changed = lineage
-            earlier = _kept(database, version, text)
-            ranking = _carried_over(earlier, index, changed, published, keywords)
+        earlier = _kept(database, lineage[0], text) if lineage is not None else None
+        if earlier is not None:  # (it may have left the caches in between)
+            ranking = _carried_over(earlier, index, lineage[1], published, keywords)
         else:
             scored = published.search(keywords).by_relevance(keywords)
             ranking = _ranking(index, scored.values_list("pk", "relevance"))
