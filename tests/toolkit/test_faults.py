@@ -206,11 +206,14 @@ def test_a_statement_past_the_time_limit_gets_a_503_and_the_worker_goes_on(
         try:
             holder.execute("LOCK TABLE practices_practice IN ACCESS EXCLUSIVE MODE")
             started = time.monotonic()
-            status, body = get(f"{base}/practices/newco-helsinki/")
+            # a keyword never searched before must read the practices
+            status, body = get(f"{base}/practices/?q=innovation")
             assert status == 503 and "temporarily unavailable" in body
             status, body = get(f"{base}/api/practices/newco-helsinki/")
             assert status == 503 and json.loads(body)["detail"].startswith("The service is")
             assert time.monotonic() - started < 8  # two requests, each cut at about 1 s
+            # a practice's page kept from before the lock still answers
+            assert get(f"{base}/practices/newco-helsinki/")[0] == 200
         finally:
             holder.rollback()
             holder.close()
