@@ -169,21 +169,27 @@ class CountryRow:
     code: str
     name: str
     practices: Entry
+    has_factsheet: bool
 
 
 def country_rows(order: str = "name") -> list[CountryRow]:
     """Every country with published practices or a factsheet, by name or by number of
     practices."""
+    with_factsheet = set(CountryFactsheet.objects.values_list("country", flat=True))
     rows = [
-        CountryRow(option.slug, option.name, Entry(option.name, option.count, option.toggle_query))
+        CountryRow(
+            option.slug,
+            option.name,
+            Entry(option.name, option.count, option.toggle_query),
+            option.slug in with_factsheet,
+        )
         for option in _facet(everything(), "country").options
         if option.count
     ]
     with_practices = {row.code for row in rows}
-    for code in CountryFactsheet.objects.values_list("country", flat=True):
-        if code not in with_practices:  # a factsheet but no practice yet: its page exists
-            name = countries.name(code)
-            rows.append(CountryRow(code, name, Entry(name, 0, f"country={code}")))
+    for code in sorted(with_factsheet - with_practices):  # a factsheet alone makes a page
+        name = countries.name(code)
+        rows.append(CountryRow(code, name, Entry(name, 0, f"country={code}"), True))
     if order == "-count":
         return sorted(rows, key=lambda row: (-row.practices.count, row.name))
     return sorted(rows, key=lambda row: row.name)

@@ -55,12 +55,7 @@ def country_list(request):
     sorts by name or by number (the maps' accessible alternative)."""
     order = "-count" if request.GET.get("sort") == "-count" else "name"
     rows = overview.country_rows(order)
-    context = {
-        "rows": rows,
-        "order": order,
-        "maps": overview.country_maps(rows),
-        "with_factsheet": set(CountryFactsheet.objects.values_list("country", flat=True)),
-    }
+    context = {"rows": rows, "order": order, "maps": overview.country_maps(rows)}
     return render(request, "explore/country_list.html", context)
 
 

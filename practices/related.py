@@ -67,24 +67,10 @@ def _most_shared(database, practice_id, tags) -> list[int]:
     found = []
     for shared in range(len(tag_bits), 0, -1):
         exactly = at_least[shared] & ~(at_least[shared + 1] if shared < len(tag_bits) else 0)
-        found += _first_positions(index, exactly & outside, CANDIDATES - len(found))
+        found += index.positions_of(exactly & outside, most=CANDIDATES - len(found))
         if len(found) >= CANDIDATES:
             break
     return [index.ids[position] for position in found]
-
-
-def _first_positions(index, bits, count) -> list[int]:
-    positions = []
-    if count <= 0 or not bits:
-        return positions
-    for byte_number, byte in enumerate(index.bytes_of(bits)):
-        while byte:
-            lowest = byte & -byte
-            positions.append(byte_number * 8 + lowest.bit_length() - 1)
-            if len(positions) == count:
-                return positions
-            byte ^= lowest
-    return positions
 
 
 def _shared_names(database, practice, candidate_ids) -> dict:

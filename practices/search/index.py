@@ -39,14 +39,24 @@ class FacetIndex:
     title_hashes: array  # bit position -> hash of the title (has it moved in title order?)
     # where the change log is read from next (see ``_changes_since``); None: rebuild instead
     read_changes_from: int | None
-    # When this index is the one of ``previous_version`` with some practices applied: the
-    # version, and the positions of those practices (a keyword's ranking follows the same way).
-    previous_version: int | None = None
-    changed: int = 0
 
     def bytes_of(self, bits: int) -> bytes:
         """A bitset as bytes, bit ``n`` in byte ``n // 8``: cheaper to walk than the int."""
         return bits.to_bytes((len(self.ids) + 7) // 8, "little")
+
+    def positions_of(self, bits: int, most: int | None = None) -> list[int]:
+        """The positions set in ``bits``, in index order; the first ``most`` only if given."""
+        positions = []
+        if most is not None and most <= 0:
+            return positions
+        for byte_number, byte in enumerate(self.bytes_of(bits)):
+            while byte:
+                lowest = byte & -byte
+                positions.append(byte_number * 8 + lowest.bit_length() - 1)
+                if len(positions) == most:
+                    return positions
+                byte ^= lowest
+        return positions
 
 
 _lock = threading.Lock()
@@ -79,12 +89,14 @@ def current_index(using: str = "default", version: int | None = None) -> FacetIn
             updated = None
             if logged and index is not None and index.read_changes_from is not None:
                 updated = _updated(using, index, version)
-            index = updated or _build(using, version, logged=logged)
-            _indexes[using] = index
-            if updated is not None:
-                _lineage[(using, version)] = (updated.previous_version, updated.changed)
+            if updated is None:
+                index = _build(using, version, logged=logged)
+            else:
+                _lineage[(using, version)] = (index.version, updated[1])
                 while len(_lineage) > MOST_LINEAGE:
                     _lineage.pop(next(iter(_lineage)))
+                index = updated[0]
+            _indexes[using] = index
     return index
 
 
@@ -178,20 +190,14 @@ def _build(using, version, *, logged: bool) -> FacetIndex:
     return FacetIndex(version, positions, ids, everything, bits, title_hashes, read_changes_from)
 
 
-def _updated(using, index, version) -> FacetIndex | None:
-    """``index`` with the practices changed since it last read the change log applied, or
-    None when it must be rebuilt instead."""
+def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
+    """(``index`` with the practices changed since it last read the change log applied, the
+    positions of those practices as a bitset), or None when it must be rebuilt instead."""
     changed, read_changes_from = _changes_since(using, index.read_changes_from)
     if changed is None or len(changed) > MOST_CHANGES_APPLIED:
         return None
     if not changed:
-        return replace(
-            index,
-            version=version,
-            read_changes_from=read_changes_from,
-            previous_version=index.version,
-            changed=0,
-        )
+        return replace(index, version=version, read_changes_from=read_changes_from), 0
     published = Practice.objects.using(using).published().filter(pk__in=changed)
     rows = {row[0]: row for row in _rows(published)}
     for practice_id in changed:
@@ -231,14 +237,8 @@ def _updated(using, index, version) -> FacetIndex | None:
             if value:
                 merged[key] = value
         bits[param] = merged
-    return replace(
-        index,
-        version=version,
-        bits=bits,
-        read_changes_from=read_changes_from,
-        previous_version=index.version,
-        changed=mask,
-    )
+    updated = replace(index, version=version, bits=bits, read_changes_from=read_changes_from)
+    return updated, mask
 
 
 def _change_log_position(using) -> int:

@@ -211,7 +211,7 @@ def _carried_over(earlier: Ranking, index: FacetIndex, changed, published, keywo
             positions.append(position)
             scores.append(score)
     rescored = list(
-        published.filter(pk__in=_ids_of(index, changed))
+        published.filter(pk__in=[index.ids[p] for p in index.positions_of(changed)])
         .search(keywords)
         .with_relevance(keywords)
         .values_list("pk", "relevance")
@@ -223,16 +223,6 @@ def _carried_over(earlier: Ranking, index: FacetIndex, changed, published, keywo
         scores.insert(place, score)
     bits = (earlier.bits & ~changed) | sum(1 << index.positions[pk] for pk, _ in rescored)
     return Ranking(positions, scores, bits)
-
-
-def _ids_of(index, bits) -> list:
-    found = []
-    for byte_number, byte in enumerate(index.bytes_of(bits)):
-        while byte:
-            lowest = byte & -byte
-            found.append(index.ids[byte_number * 8 + lowest.bit_length() - 1])
-            byte ^= lowest
-    return found
 
 
 def _place(positions, scores, score, position) -> int:

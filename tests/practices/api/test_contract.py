@@ -45,6 +45,7 @@ def test_schemathesis_finds_no_difference_between_the_api_and_its_description(
         text=True,
         timeout=1500,
         check=False,
+        cwd=tmp_path,  # its own cache goes there, not into the project
     )
     assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-3000:]
     summary = run.stdout
