@@ -1,15 +1,24 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from factsheets.models import CountryFactsheet, Source
 
+# The admin's wide text inputs: titles and notes read whole instead of cut at 20 characters.
+WIDE = forms.TextInput(attrs={"class": "vLargeTextField"})
 
-class SourceInline(admin.TabularInline):
+
+class SourceInline(admin.StackedInline):
+    """One block per source: a table of three inputs ran off a phone's screen."""
+
     model = Source
     extra = 1
     fields = ["title", "url", "year"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https", "widget": forms.URLInput(WIDE.attrs)},
+        models.CharField: {"widget": WIDE},
+    }
 
 
 @admin.register(CountryFactsheet)
@@ -43,6 +52,11 @@ class CountryFactsheetAdmin(SimpleHistoryAdmin):
         ),
         (None, {"fields": ["results"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "budget_note":
+            kwargs["widget"] = WIDE
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sources")
