@@ -14,7 +14,13 @@ and run with this checkout's virtualenv. Cases, each for both servers:
 - the list page and a keyword page right after a write (a practice's text and one of its
   tags changed, as a curator's save changes them), `--writes` times; after each, the API's
   count of that tag is checked against SQL;
-- warm pages: the list, Skills + Green transition + Intelligence, a detail page and the API.
+- the list page and a keyword page right after an import of 50 new practices (a CSV file
+  through `manage.py import_practices`, as curators import), `--imports` times; after each,
+  the count on the list is checked against SQL (the imported practices are deleted at the
+  end);
+- warm pages: the list, Skills + Green transition + Intelligence, a detail page and the API;
+- the CSV export of every practice (rows per second, the serving worker's peak memory) and
+  each worker's memory after the run.
 
 Writes bench/results/compare-<date>.md and compare-latest.json.
 """
@@ -32,7 +38,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noqa: E402
-from run import FIRST_TIME_WORDS, SGI, percentile, timed_get, wait_until_up  # noqa: E402
+from growth import memory_mb  # noqa: E402
+from run import (  # noqa: E402
+    FIRST_TIME_WORDS,
+    SGI,
+    percentile,
+    timed_get,
+    wait_until_up,
+    worker_pids,
+)
 
 PORTS = {"current": 8741, "baseline": 8742}
 REDIS_DATABASES = {8741: 14, 8742: 15}
@@ -135,6 +149,64 @@ def write_one(database_url, slug_number, *, tagged: bool):
         ).fetchone()[0]
 
 
+IMPORTED = "bench-import-"
+IMPORT_SIZE = 50
+
+
+def import_file(server, round_number) -> Path:
+    """A CSV file of 50 new practices: exported ones under new slugs and titles (spread
+    through title order, as real titles are)."""
+    import csv
+    import io
+
+    _, body = get(url(server, "/practices/export.csv?country=FI&challenge=skills"))
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))[:IMPORT_SIZE]
+    for number, row in enumerate(rows):
+        row["slug"] = f"{IMPORTED}{round_number}-{number}"
+        row["title"] = f"{row['title']} (imported, {round_number}-{number})"
+    target = RESULTS / "import-50.csv"
+    with target.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def run_import(database_url, path):
+    subprocess.run(
+        [PYTHON, "manage.py", "import_practices", str(path)],
+        cwd=PROJECT,
+        env=django_env(database_url),
+        check=True,
+        capture_output=True,
+    )
+
+
+def published_count(database_url) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM practices_practice WHERE is_published"
+        ).fetchone()[0]
+
+
+def delete_imported(database_url):
+    """The imported practices, with their tags and history (through the ORM, which knows
+    them all)."""
+    remove = (
+        "from practices.models import Practice;"
+        f"Practice.objects.filter(slug__startswith={IMPORTED!r}).delete();"
+        f"Practice.history.filter(slug__startswith={IMPORTED!r}).delete()"
+    )
+    subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", remove],
+        cwd=PROJECT,
+        env=django_env(database_url),
+        check=True,
+    )
+
+
 def api_count(server, query) -> int:
     _, body = get(url(server, f"/api/practices/?{query}&page_size=1"))
     return json.loads(body)["count"]
@@ -159,10 +231,12 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--writes", type=int, default=15)
+    parser.add_argument("--imports", type=int, default=8)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/toolkit_bench"
     )
     args = parser.parse_args()
+    delete_imported(args.database_url)  # left by a run that was stopped
     prepare_database(args.database_url, args.count, args.seed)
     directories = {"current": PROJECT, "baseline": baseline_tree(args.baseline)}
     for database in REDIS_DATABASES.values():
@@ -227,6 +301,20 @@ def main():
         for server, times in after.items():
             record("list page right after a write", server, times["list"])
             record("keyword page right after a write", server, times["keyword"])
+        # After an import of 50 new practices: the next list page and keyword page, exact.
+        imported = {server: {"list": [], "keyword": []} for server in servers}
+        for number in range(args.imports):
+            order = list(servers) if number % 2 else list(reversed(servers))
+            for page, query in (("list", ""), ("keyword", "q=energy")):
+                run_import(args.database_url, import_file("current", f"{number}{page[0]}"))
+                expected = published_count(args.database_url)
+                for server in order:
+                    elapsed, _ = get(url(server, f"/practices/?{query}"))
+                    imported[server][page].append(elapsed)
+                    mismatches += api_count(server, "") != expected
+        for server, times in imported.items():
+            record("list page right after an import of 50", server, times["list"])
+            record("keyword page right after an import of 50", server, times["keyword"])
         results["count_mismatches_after_writes"] = mismatches
         # Warm pages.
         for case, path in [
@@ -245,9 +333,27 @@ def main():
                     times[server].append(timed_get(url(server, path))[0])
             for server, found in times.items():
                 record(case, server, found)
+        results["csv"], results["memory"] = {}, {}
+        for server, process in servers.items():
+            workers = worker_pids(process)
+            before = {pid: memory_mb(pid)["peak"] for pid in workers}
+            elapsed, _ = get(url(server, "/practices/export.csv"))
+            after = {pid: memory_mb(pid) for pid in workers}
+            exporter = max(workers, key=lambda pid: after[pid]["peak"] - before[pid])
+            rows = published_count(args.database_url)
+            results["csv"][server] = {
+                "rows_per_second": round(rows / (elapsed / 1000)),
+                "worker_peak_mb": after[exporter]["peak"],
+            }
+            results["memory"][server] = {
+                "rss_mb": max(memory["rss"] for memory in after.values()),
+                "pss_mb": max(memory["pss"] for memory in after.values()),
+            }
+            print("csv", server, results["csv"][server], results["memory"][server], flush=True)
     finally:
         for process in servers.values():
             stop(process)
+        delete_imported(args.database_url)
     report(results, args)
 
 
@@ -269,11 +375,22 @@ def report(results, args):
             f"| {case} | {current['median_ms']} | {current['p95_ms']} |"
             f" {baseline.get('median_ms', '')} | {baseline.get('p95_ms', '')} | {ratio} |"
         )
-    lines.append("")
-    lines.append(
-        f"Counts on the page right after a write that differed from SQL: "
-        f"{results['count_mismatches_after_writes']}."
-    )
+    csv, memory = results["csv"], results["memory"]
+    lines += [
+        "| CSV export of every practice, rows/s | {} | | {} | | |".format(
+            f"{csv['current']['rows_per_second']:,}", f"{csv['baseline']['rows_per_second']:,}"
+        ),
+        "| CSV export, serving worker's peak MB | {} | | {} | | |".format(
+            csv["current"]["worker_peak_mb"], csv["baseline"]["worker_peak_mb"]
+        ),
+        "| memory per worker after the run, RSS / PSS MB (largest) | {} / {} | | {} / {} | | |".format(
+            memory["current"]["rss_mb"], memory["current"]["pss_mb"],
+            memory["baseline"]["rss_mb"], memory["baseline"]["pss_mb"],
+        ),
+        "",
+        f"Counts on the page right after a write or an import that differed from SQL: "
+        f"{results['count_mismatches_after_writes']}.",
+    ]  # fmt: skip
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"compare-{datetime.date.today().isoformat()}.md").write_text(text)

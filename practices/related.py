@@ -67,7 +67,7 @@ def _most_shared(database, practice_id, tags) -> list[int]:
     found = []
     for shared in range(len(tag_bits), 0, -1):
         exactly = at_least[shared] & ~(at_least[shared + 1] if shared < len(tag_bits) else 0)
-        found += index.positions_of(exactly & outside, most=CANDIDATES - len(found))
+        found += index.in_title_order(exactly & outside, most=CANDIDATES - len(found))
         if len(found) >= CANDIDATES:
             break
     return [index.ids[position] for position in found]

@@ -7,8 +7,11 @@ Each engine is a module with the same four verbs, all taking parsed ``Keywords``
 - ``with_headline(queryset, keywords)``: annotated with ``headline`` where the database writes
   excerpts itself (PostgreSQL), else unchanged;
 - ``closest_word(term, published)`` and ``similar_tags(taxonomy, terms)``: "did you mean".
+
+``scores`` reads every match's relevance at once, for the in-memory rankings.
 """
 
+from array import array
 from types import ModuleType
 
 from django.db import connections
@@ -36,3 +39,16 @@ def _choose(connection) -> ModuleType:
     if fulltext_sqlite.available(connection):
         return fulltext_sqlite
     return fulltext_like
+
+
+def scores(queryset, keywords) -> tuple[array, array]:
+    """(the ids of the practices of ``queryset`` matching ``keywords``, their relevance), in
+    no particular order."""
+    matches = queryset.search(keywords).with_relevance(keywords)
+    if matches.db and connections[matches.db].vendor == "postgresql":
+        return fulltext_postgres.scores(matches)
+    ids, relevance = array("q"), array("d")
+    for practice_id, score in matches.order_by().values_list("pk", "relevance"):
+        ids.append(practice_id)
+        relevance.append(score)
+    return ids, relevance

@@ -3,12 +3,16 @@ original title above description; English stemming; accents removed; migrations 
 0007) read with ``websearch_to_tsquery``; headlines by ``ts_headline``; "did you mean" by
 trigram word similarity (pg_trgm)."""
 
+import sys
+from array import array
+
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramWordSimilarity,
 )
+from django.db import connections
 from django.db.models import F, QuerySet
 
 from practices.search.keywords import HEADLINE_START, HEADLINE_STOP, Keywords, best_match, words_of
@@ -29,6 +33,28 @@ def matching(queryset: QuerySet, keywords: Keywords) -> QuerySet:
 
 def with_relevance(queryset: QuerySet, keywords: Keywords) -> QuerySet:
     return queryset.annotate(relevance=SearchRank(F("search_vector"), _tsquery(keywords)))
+
+
+def scores(matches: QuerySet) -> tuple[array, array]:
+    """(ids, relevance) of ``matches`` (annotated by ``with_relevance``), sent by PostgreSQL as
+    two strings of binary numbers: tens of thousands of rows read as two values, not parsed
+    one by one (that took half the time of ranking a common word)."""
+    sql, params = matches.order_by().values("pk", "relevance").query.sql_with_params()
+    with connections[matches.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(string_agg(int8send(m.pk), ''), ''),"  # noqa: S608
+            " coalesce(string_agg(float4send(m.relevance), ''), '')"
+            f" FROM ({sql}) AS m",
+            params,
+        )
+        id_bytes, score_bytes = cursor.fetchone()
+    ids, relevance = array("q"), array("f")
+    ids.frombytes(bytes(id_bytes))
+    relevance.frombytes(bytes(score_bytes))
+    if sys.byteorder == "little":  # sent big-endian
+        ids.byteswap()
+        relevance.byteswap()
+    return ids, array("d", relevance)
 
 
 def with_headline(queryset: QuerySet, keywords: Keywords) -> QuerySet:

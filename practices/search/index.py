@@ -6,17 +6,24 @@ when the database's data version (raised by triggers on every write; see DataVer
 moved, so it is never stale: the version is read before the data, so a write during an
 update only causes one more. Its bitsets are those of the facets of ``registry.FACETS``.
 
-On PostgreSQL, after a write the index applies only the practices the change log names
-(``PracticeChange``, kept by triggers): their bits are cleared and set again from their rows,
-at a cost that follows the size of the change, not of the database. A change that moves a
-practice in title order (one published, unpublished or retitled), a region's change, more
-than ``MOST_CHANGES_APPLIED`` practices at once, or an index made inside a transaction (which
-may yet roll back what it read) rebuild the index instead. SQLite keeps no log and rebuilds.
+Each published practice has a bit position (a slot). A build gives the slots in title order,
+so a page in title order is a walk along the bits. On PostgreSQL, after a write the index
+applies only the practices the change log names (``PracticeChange``, kept by triggers): their
+bits are cleared and set again from their rows, at a cost that follows the size of the change,
+not of the database. A practice published (or imported) since the build takes the next free
+slot, one unpublished or deleted leaves its slot empty, and one that moved in title order (new
+or retitled) is "late": its place in title order is kept beside the slots, as the slot it
+follows (``late``), placed by the database so that its collation decides. A region's change,
+more than ``MOST_CHANGES_APPLIED`` practices at once, more than ``MOST_LATE`` late practices,
+or an index made inside a transaction (which may yet roll back what it read) rebuild the index
+instead. SQLite keeps no log and rebuilds.
 """
 
+import hashlib
 import threading
 from array import array
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.db import connections
 from django.utils import timezone
@@ -26,30 +33,120 @@ from practices.models import DataVersion, Practice, PracticeChange
 from practices.search.registry import FACETS, TAGS
 
 MOST_CHANGES_APPLIED = 500  # beyond this, rebuilding is quicker than applying
+MOST_LATE = 2_000  # practices out of slot order; beyond this, a rebuild puts them back in it
 LONGEST_CHANGE_LOG = 20_000  # rows kept; a rebuild prunes the older ones
 
 
 @dataclass
 class FacetIndex:
     version: int
-    positions: dict  # practice id -> bit position, in the order of the titles
-    ids: list  # bit position -> practice id
+    positions: dict  # published practice id -> bit position (its slot)
+    ids: list  # bit position -> practice id (also of a slot left empty)
     everything: int  # all published practices
     bits: dict  # param -> {value key -> bitset}
     title_hashes: array  # bit position -> hash of the title (has it moved in title order?)
-    # where the change log is read from next (see ``_changes_since``); None: rebuild instead
-    read_changes_from: int | None
+    # the snapshot of the last read of the change log: entries of the transactions it did not
+    # see are read next (see ``_changes_since``); None: rebuild instead
+    read_changes_from: str | None
+    # practices out of slot order, in title order: position -> the slot it follows (-1: first)
+    late: dict = field(default_factory=dict)
+    late_bits: int = 0
+    # the same for two indexes only if their slots hold the same practices: what a position
+    # in a ranking shared between processes means
+    layout: str = ""
+    # practice id -> position, -1 where none: ``positions`` for reading thousands at once
+    slot_of: array = field(default_factory=lambda: array("i"))
 
     def bytes_of(self, bits: int) -> bytes:
         """A bitset as bytes, bit ``n`` in byte ``n // 8``: cheaper to walk than the int."""
         return bits.to_bytes((len(self.ids) + 7) // 8, "little")
 
-    def positions_of(self, bits: int, most: int | None = None) -> list[int]:
-        """The positions set in ``bits``, in index order; the first ``most`` only if given."""
+    def in_title_order(self, bits: int, skip: int = 0, most: int | None = None) -> list[int]:
+        """The positions set in ``bits`` in title order, leaving out the first ``skip``; the
+        next ``most`` only if given."""
+        if not self.late:
+            return self.positions_of(bits, most, skip=skip)
+        found: list[int] = []
+        if most is not None and most <= 0:
+            return found
+        chosen = self.bytes_of(bits)
+        late = [
+            (anchor, position)
+            for position, anchor in self.late.items()
+            if chosen[position >> 3] >> (position & 7) & 1
+        ]  # anchors rise along title order
+        seen, next_late = 0, 0
+
+        def take(position) -> bool:
+            nonlocal seen
+            if seen >= skip:
+                found.append(position)
+            seen += 1
+            return len(found) == most
+
+        while next_late < len(late) and late[next_late][0] < 0:
+            if take(late[next_late][1]):
+                return found
+            next_late += 1
+        for byte_number, byte in enumerate(self.bytes_of(bits & ~self.late_bits)):
+            base, last = byte_number * 8, next_late
+            while last < len(late) and late[last][0] < base + 8:
+                last += 1
+            here = byte.bit_count() + last - next_late
+            if seen + here <= skip:  # all before the wanted ones
+                seen, next_late = seen + here, last
+                continue
+            for bit in range(8):
+                if byte >> bit & 1 and take(base + bit):
+                    return found
+                while next_late < last and late[next_late][0] == base + bit:
+                    if take(late[next_late][1]):
+                        return found
+                    next_late += 1
+        return found
+
+    def order_key(self, position: int) -> tuple:
+        """A key that sorts positions in title order."""
+        anchor = self.late.get(position)
+        if anchor is None:
+            return (position, -1)
+        return (anchor, self._late_rank[position])
+
+    @cached_property
+    def title_ranks(self) -> array | None:
+        """Position -> its rank in title order among the published practices; None while
+        that is the position itself (no practice is late or left an empty slot before)."""
+        if not self.late and self.everything == (1 << len(self.ids)) - 1:
+            return None
+        ranks = array("I", bytes(4 * len(self.ids)))
+        for rank, position in enumerate(self.title_order):
+            ranks[position] = rank
+        return ranks
+
+    @cached_property
+    def title_order(self) -> array:
+        """Rank in title order -> position, of the published practices."""
+        return array("I", self.in_title_order(self.everything))
+
+    @cached_property
+    def _late_rank(self) -> dict:
+        return {position: rank for rank, position in enumerate(self.late)}
+
+    def positions_of(self, bits: int, most: int | None = None, skip: int = 0) -> list[int]:
+        """The positions set in ``bits``, in slot order, leaving out the first ``skip``; the
+        next ``most`` only if given."""
         positions = []
         if most is not None and most <= 0:
             return positions
+        seen = 0
         for byte_number, byte in enumerate(self.bytes_of(bits)):
+            if seen < skip:
+                if seen + byte.bit_count() <= skip:
+                    seen += byte.bit_count()
+                    continue
+                while seen < skip:  # the bits of this byte before the wanted ones
+                    byte &= byte - 1
+                    seen += 1
             while byte:
                 lowest = byte & -byte
                 positions.append(byte_number * 8 + lowest.bit_length() - 1)
@@ -61,9 +158,9 @@ class FacetIndex:
 
 _lock = threading.Lock()
 _indexes: dict[str, FacetIndex] = {}
-# (database, version) -> (the version it was applied to, the positions applied), for the
-# indexes this process brought up to date by applying changes: how far a keyword's ranking
-# made on an earlier version can follow (``changed_since``).
+# (database, version) -> (the version it was applied to, that index's layout, the positions
+# applied), for the indexes this process brought up to date by applying changes: how far a
+# keyword's ranking made on an earlier version can follow (``changed_since``).
 _lineage: dict[tuple, tuple] = {}
 MOST_LINEAGE = 256
 
@@ -92,7 +189,7 @@ def current_index(using: str = "default", version: int | None = None) -> FacetIn
             if updated is None:
                 index = _build(using, version, logged=logged)
             else:
-                _lineage[(using, version)] = (index.version, updated[1])
+                _lineage[(using, version)] = (index.version, index.layout, updated[1])
                 while len(_lineage) > MOST_LINEAGE:
                     _lineage.pop(next(iter(_lineage)))
                 index = updated[0]
@@ -101,18 +198,19 @@ def current_index(using: str = "default", version: int | None = None) -> FacetIn
 
 
 def changed_since(using: str, index: FacetIndex, wanted) -> tuple | None:
-    """(the latest earlier version for which ``wanted(version)`` is true, the positions
-    changed from it to ``index``) when ``index`` came from it by applying changes only (in
-    this process), else None."""
+    """(the latest earlier version and its layout for which ``wanted(version, layout)`` is
+    true, the positions changed from it to ``index``) when ``index`` came from it by applying
+    changes only (in this process), else None. Its positions mean the same in ``index``:
+    slots are only added."""
     version, changed = index.version, 0
     for _ in range(MOST_LINEAGE):
         step = _lineage.get((using, version))
         if step is None:
             return None
-        version, applied = step
+        version, layout, applied = step
         changed |= applied
-        if wanted(version):
-            return version, changed
+        if wanted(version, layout):
+            return version, layout, changed
     return None
 
 
@@ -187,7 +285,35 @@ def _build(using, version, *, logged: bool) -> FacetIndex:
     ids = [row[0] for row in rows]
     title_hashes = array("q", (hash(row[1]) for row in rows))
     everything = (1 << len(rows)) - 1
-    return FacetIndex(version, positions, ids, everything, bits, title_hashes, read_changes_from)
+    return FacetIndex(
+        version,
+        positions,
+        ids,
+        everything,
+        bits,
+        title_hashes,
+        read_changes_from,
+        layout=_layout("", ids),
+        slot_of=_slots(positions),
+    )
+
+
+def _slots(positions: dict, slot_of: array | None = None) -> array:
+    """``slot_of`` (a new one if None) with the positions of ``positions`` set, grown to hold
+    the largest id."""
+    slot_of = array("i") if slot_of is None else slot_of
+    largest = max(positions, default=0)
+    if largest >= len(slot_of):
+        slot_of.extend(array("i", [-1]) * (largest + 1 - len(slot_of)))
+    for practice_id, position in positions.items():
+        slot_of[practice_id] = position
+    return slot_of
+
+
+def _layout(earlier: str, added_ids) -> str:
+    return hashlib.blake2b(
+        earlier.encode() + array("q", added_ids).tobytes(), digest_size=12
+    ).hexdigest()
 
 
 def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
@@ -200,18 +326,36 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
         return replace(index, version=version, read_changes_from=read_changes_from), 0
     published = Practice.objects.using(using).published().filter(pk__in=changed)
     rows = {row[0]: row for row in _rows(published)}
-    for practice_id in changed:
-        position, row = index.positions.get(practice_id), rows.get(practice_id)
-        if (position is None) != (row is None):
-            return None  # published, unpublished or deleted: the title order changes
-        if row is not None and hash(row[1]) != index.title_hashes[position]:
-            return None  # retitled: it may move in title order
+    positions, ids = dict(index.positions), list(index.ids)
+    title_hashes, late = array("q", index.title_hashes), dict(index.late)
+    everything, mask, moved = index.everything, 0, []
+    for practice_id in sorted(changed):  # new slots in the order of the ids, as anywhere else
+        position, row = positions.get(practice_id), rows.get(practice_id)
+        if row is None:
+            if position is not None:  # unpublished or deleted: its slot is left empty
+                del positions[practice_id]
+                late.pop(position, None)
+                everything &= ~(1 << position)
+                mask |= 1 << position
+            continue
+        if position is None:  # published or created: the next free slot
+            position = positions[practice_id] = len(ids)
+            ids.append(practice_id)
+            title_hashes.append(hash(row[1]))
+            everything |= 1 << position
+            moved.append(practice_id)
+        elif hash(row[1]) != title_hashes[position]:  # retitled
+            title_hashes[position] = hash(row[1])
+            moved.append(practice_id)
+        mask |= 1 << position
+    if moved:
+        late = _placed(using, positions, [ids[position] for position in late] + moved)
+        if late is None:
+            return None
     fresh: dict[str, dict] = {spec.param: {} for spec in FACETS}
-    mask = 0
     marks = _marker()
     for practice_id, row in rows.items():
-        position = index.positions[practice_id]
-        mask |= 1 << position
+        position = positions[practice_id]
         for param, key in marks(row):
             fresh[param][key] = fresh[param].get(key, 0) | 1 << position
     for spec in FACETS:
@@ -225,7 +369,7 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
                 list(rows),
             )
             for practice_id, tag_id in links:
-                bit = 1 << index.positions[practice_id]
+                bit = 1 << positions[practice_id]
                 fresh[spec.param][tag_id] = fresh[spec.param].get(tag_id, 0) | bit
     keep = ~mask
     bits = {}
@@ -237,33 +381,87 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
             if value:
                 merged[key] = value
         bits[param] = merged
-    updated = replace(index, version=version, bits=bits, read_changes_from=read_changes_from)
+    late_bits = 0
+    for position in late:
+        late_bits |= 1 << position
+    slot_of = array("i", index.slot_of)
+    for practice_id in changed:
+        if practice_id < len(slot_of):
+            slot_of[practice_id] = positions.get(practice_id, -1)
+    slot_of = _slots({id_: positions[id_] for id_ in moved if id_ in positions}, slot_of)
+    updated = FacetIndex(
+        version,
+        positions,
+        ids,
+        everything,
+        bits,
+        title_hashes,
+        read_changes_from,
+        late=late,
+        late_bits=late_bits,
+        layout=_layout(index.layout, added) if (added := ids[len(index.ids) :]) else index.layout,
+        slot_of=slot_of,
+    )
     return updated, mask
 
 
-def _change_log_position(using) -> int:
-    """Where a reader starting now reads the change log from: the oldest transaction still
-    running (a write not yet committed has that id or a later one)."""
+def _placed(using, positions, late_ids) -> dict | None:
+    """The practices ``late_ids`` in title order, each with the slot it follows (the closest
+    practice before it in title order that is not late), as the database orders titles; None
+    when too many are late, or when a practice published meanwhile, not in the index yet,
+    came first. All are placed again each time: a slot that empties or falls out of order
+    may have been the one another followed."""
+    late_ids = list(dict.fromkeys(late_ids))
+    if len(late_ids) > MOST_LATE:
+        return None
+    table = connections[using].ops.quote_name(Practice._meta.db_table)
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        # The slot before: the closest practice in title order that is not late.
+        cursor.execute(
+            f"SELECT p.id, (SELECT q.id FROM {table} AS q"  # noqa: S608
+            " WHERE q.is_published AND q.title <= p.title AND (q.title, q.id) < (p.title, p.id)"
+            " AND q.id <> ALL(%s) ORDER BY q.title DESC, q.id DESC LIMIT 1)"
+            f" FROM {table} AS p WHERE p.id = ANY(%s) AND p.is_published"
+            " ORDER BY p.title, p.id",
+            [late_ids, late_ids],
+        )
+        found = cursor.fetchall()
+    placed = {}
+    for practice_id, before in found:
+        position = positions.get(practice_id)
+        anchor = -1 if before is None else positions.get(before)
+        if position is None or anchor is None:
+            return None
+        placed[position] = anchor
+    return placed
+
+
+def _change_log_position(using) -> str:
+    """The snapshot a reader of the change log starting now has seen: a write it has not seen
+    (running, or not begun) is read next time."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
         return cursor.fetchone()[0]
 
 
-def _changes_since(using, position) -> tuple[set | None, int]:
-    """(the ids of the practices changed by the transactions from ``position`` on, or None
-    when anything may have changed; where to read from next), in one statement, so from one
-    snapshot. Entries read twice are applied twice, which changes nothing."""
+def _changes_since(using, snapshot) -> tuple[set | None, str]:
+    """(the ids of the practices changed by the transactions ``snapshot`` did not see, or None
+    when anything may have changed; the snapshot of this read), in one statement, so from one
+    snapshot. Only the transactions since the oldest one running then are looked at, through
+    the index on ``transaction``; an entry read twice is applied twice, which changes
+    nothing."""
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"  # noqa: S608
+            "SELECT pg_current_snapshot()::text,"  # noqa: S608
             f" array(SELECT DISTINCT coalesce(practice_id, -1) FROM {_change_table(connection)}"
-            " WHERE transaction >= %s)",
-            [position],
+            " WHERE transaction >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"
+            " AND NOT pg_visible_in_snapshot(transaction::text::xid8, %s::pg_snapshot))",
+            [snapshot, snapshot],
         )
-        read_from, found = cursor.fetchone()
+        read_at, found = cursor.fetchone()
     changed = set(found)
-    return (None if -1 in changed else changed), read_from
+    return (None if -1 in changed else changed), read_at
 
 
 def _prune_change_log(using):

@@ -20,6 +20,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 
+from practices.search import fulltext
 from practices.search.criteria import Criteria
 from practices.search.index import FacetIndex, changed_since
 from practices.search.keywords import Keywords
@@ -131,24 +132,30 @@ def keyword_ranking(index: FacetIndex, published, keywords: Keywords) -> Ranking
     data version before, by this process or another (the shared cache), or carried over from
     an earlier version when the index only applied a few practices since, or ranked now."""
     database, text = published.db, keywords.text
-    ranking = _kept(database, index.version, text)
+    here = (database, index.layout, index.version, text)
+    ranking = _kept(*here)
     if ranking is None:
         lineage = changed_since(
-            database, index, lambda version: _kept(database, version, text) is not None
+            database,
+            index,
+            lambda version, layout: _kept(database, layout, version, text) is not None,
         )
-        earlier = _kept(database, lineage[0], text) if lineage is not None else None
+        earlier = None
+        if lineage is not None:
+            version, layout, changed = lineage
+            earlier = _kept(database, layout, version, text)
         if earlier is not None:  # (it may have left the caches in between)
-            ranking = _carried_over(earlier, index, lineage[1], published, keywords)
+            ranking = _carried_over(earlier, index, changed, published, keywords)
         else:
-            scored = published.search(keywords).by_relevance(keywords)
-            ranking = _ranking(index, scored.values_list("pk", "relevance"))
-        _keep(database, index.version, text, ranking, shared=True)
+            ranking = _ranking(index, *fulltext.scores(published, keywords))
+        _keep(*here, ranking, shared=True)
     return ranking
 
 
-def _kept(database, version, text) -> Ranking | None:
-    """A ranking kept by this process, or shared by another through Django's cache."""
-    key = (database, version, text)
+def _kept(database, layout, version, text) -> Ranking | None:
+    """A ranking kept by this process, or shared by another through Django's cache, made on
+    an index of this ``layout`` (its positions mean the same practices)."""
+    key = (database, layout, version, text)
     with _lock:
         ranking = _rankings.get(key)
         if ranking is not None:
@@ -161,13 +168,14 @@ def _kept(database, version, text) -> Ranking | None:
     positions.frombytes(shared[0])
     scores.frombytes(shared[1])
     ranking = Ranking(positions, scores, int.from_bytes(shared[2], "little"))
-    _keep(database, version, text, ranking, shared=False)
+    _keep(*key, ranking, shared=False)
     return ranking
 
 
-def _keep(database, version, text, ranking, *, shared):
+def _keep(database, layout, version, text, ranking, *, shared):
+    key = (database, layout, version, text)
     with _lock:
-        _rankings[(database, version, text)] = ranking
+        _rankings[key] = ranking
         while len(_rankings) > MAX_RANKINGS:
             _rankings.popitem(last=False)
     if shared and len(ranking.positions) <= MOST_SHARED_MATCHES:
@@ -177,60 +185,96 @@ def _keep(database, version, text, ranking, *, shared):
             ranking.scores.tobytes(),
             ranking.bits.to_bytes(size, "little"),
         )
-        cache.set(_shared_key(database, version, text), value, timeout=CACHED_SEARCH_SECONDS)
+        cache.set(_shared_key(*key), value, timeout=CACHED_SEARCH_SECONDS)
 
 
-def _shared_key(database, version, text) -> str:
-    return f"ranking:{database}:{version}:{hashlib.sha256(text.encode()).hexdigest()}"
+def _shared_key(database, layout, version, text) -> str:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"ranking:{database}:{layout}:{version}:{digest}"
 
 
-def _ranking(index, scored) -> Ranking:
-    """A ranking of (id, relevance) pairs given best first."""
-    lookup = index.positions.get
-    positions, scores = array("I"), array("d")
-    for practice_id, relevance in scored:
-        position = lookup(practice_id)
-        # A practice published after the index was built is skipped: its write moved the
-        # data version, so the next request brings the index up to date and ranks again.
-        if position is not None:
-            positions.append(position)
-            scores.append(relevance)
+def _ranking(index: FacetIndex, ids: array, relevance: array) -> Ranking:
+    """A ranking of the practices ``ids`` scored ``relevance``, given in any order: best first,
+    then in title order, as ``PracticeQuerySet.by_relevance`` orders them. Sorted here, not by
+    the database: its sort compared every match's title in its collation, where the index
+    knows the title order already."""
+    slot_of, last = index.slot_of, len(index.slot_of) - 1
+    found = [slot_of[id_] if id_ <= last else -1 for id_ in ids]
+    ranks = index.title_ranks
+    if ranks is not None:
+        found = [ranks[position] if position >= 0 else -1 for position in found]
+    # One integer a match: its score (sortable bits, best first), then its rank in title
+    # order. A practice published after the index was built (-1) is left out: its write moved
+    # the data version, so the next request brings the index up to date and ranks again.
+    keys = [
+        score << 32 | rank
+        for score, rank in zip(_descending(relevance), found, strict=True)
+        if rank >= 0
+    ]  # fmt: skip
+    keys.sort()
+    positions = array("I", [key & 0xFFFFFFFF for key in keys])
+    if ranks is not None:
+        order = index.title_order
+        positions = array("I", [order[rank] for rank in positions])
+    scores = _scores([key >> 32 for key in keys])
     bitmap = bytearray((len(index.ids) + 7) // 8)
     for position in positions:
         bitmap[position >> 3] |= 1 << (position & 7)
     return Ranking(positions, scores, int.from_bytes(bitmap, "little"))
 
 
+_FULL, _SIGN, _MAGNITUDE = (1 << 64) - 1, 1 << 63, (1 << 63) - 1
+
+
+def _descending(relevance: array) -> list[int]:
+    """Integers whose ascending order is the descending order of the floats ``relevance``
+    (their IEEE 754 bits, turned so that they compare as the numbers do, the best first; -0.0
+    as 0.0, as SQL compares them)."""
+    bits = array("Q")
+    bits.frombytes(array("d", relevance).tobytes())
+    return [
+        bit if bit & _SIGN and bit != _SIGN else _FULL ^ (bit | _SIGN) for bit in bits
+    ]  # fmt: skip
+
+
+def _scores(descending: list[int]) -> array:
+    """The floats back from ``_descending``'s integers."""
+    bits = array("Q", [key if key & _SIGN else key ^ _MAGNITUDE for key in descending])
+    scores = array("d")
+    scores.frombytes(bits.tobytes())
+    return scores
+
+
 def _carried_over(earlier: Ranking, index: FacetIndex, changed, published, keywords) -> Ranking:
     """``earlier`` with the practices at the positions ``changed`` (applied to the index
-    since) scored again: only they can have moved (positions, so title order, stayed)."""
+    since) scored again: only they can have moved (the others kept their slots and their
+    order)."""
     changed_bytes = index.bytes_of(changed)
     positions, scores = array("I"), array("d")
     for position, score in zip(earlier.positions, earlier.scores, strict=True):
         if not changed_bytes[position >> 3] >> (position & 7) & 1:
             positions.append(position)
             scores.append(score)
-    rescored = list(
-        published.filter(pk__in=[index.ids[p] for p in index.positions_of(changed)])
-        .search(keywords)
-        .with_relevance(keywords)
-        .values_list("pk", "relevance")
-    )
+    changed_ids = [index.ids[position] for position in index.positions_of(changed)]
+    # scored as the ranking was (the same precision, so that equal scores stay equal)
+    ids, relevance = fulltext.scores(published.filter(pk__in=changed_ids), keywords)
+    rescored = list(zip(ids, relevance, strict=True))
     for practice_id, score in rescored:
         position = index.positions[practice_id]
-        place = _place(positions, scores, score, position)
+        place = _place(index, positions, scores, score, position)
         positions.insert(place, position)
         scores.insert(place, score)
     bits = (earlier.bits & ~changed) | sum(1 << index.positions[pk] for pk, _ in rescored)
     return Ranking(positions, scores, bits)
 
 
-def _place(positions, scores, score, position) -> int:
+def _place(index, positions, scores, score, position) -> int:
     """Where (score, position) goes in a ranking: best score first, then title order."""
+    key, order_key = (-score, index.order_key(position)), index.order_key
     low, high = 0, len(positions)
     while low < high:
         middle = (low + high) // 2
-        if (-scores[middle], positions[middle]) < (-score, position):
+        if (-scores[middle], order_key(positions[middle])) < key:
             low = middle + 1
         else:
             high = middle
@@ -245,8 +289,8 @@ def forget_rankings():
 
 class IndexedResults(Sequence):
     """The results of a search in display order, for a Paginator: the ids of a page are found
-    on the index (along the keyword ranking, or in index order, which is title order), and only
-    that page's practices are fetched, from ``queryset``."""
+    on the index (along the keyword ranking, or in title order), and only that page's
+    practices are fetched, from ``queryset``."""
 
     def __init__(self, engine: IndexEngine, queryset, *, by_relevance: bool):
         self.engine = engine
@@ -270,7 +314,7 @@ class IndexedResults(Sequence):
         if self.by_relevance:
             ids = self._ranked_ids(start, stop)
         else:
-            ids = self._ids_in_index_order(start, stop)
+            ids = self._ids_in_title_order(start, stop)
         practices = {practice.pk: practice for practice in self.queryset.filter(pk__in=ids)}
         return [practices[pk] for pk in ids if pk in practices]
 
@@ -289,21 +333,7 @@ class IndexedResults(Sequence):
                 seen += 1
         return ids
 
-    def _ids_in_index_order(self, start, stop):
+    def _ids_in_title_order(self, start, stop):
         index = self.engine.index
-        results = index.bytes_of(self.engine.results)
-        ids, seen = [], 0
-        for byte_number, byte in enumerate(results):
-            if not byte:
-                continue
-            if seen + byte.bit_count() <= start:  # a whole byte of results before the page
-                seen += byte.bit_count()
-                continue
-            for bit in range(8):
-                if byte >> bit & 1:
-                    if seen >= start:
-                        ids.append(index.ids[byte_number * 8 + bit])
-                        if len(ids) == stop - start:
-                            return ids
-                    seen += 1
-        return ids
+        found = index.in_title_order(self.engine.results, skip=start, most=stop - start)
+        return [index.ids[position] for position in found]

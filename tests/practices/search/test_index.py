@@ -1,8 +1,12 @@
+from array import array
+
 import pytest
 from django.http import QueryDict
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from practices.models import Practice, Region, ThematicPriority, Typology
-from practices.search.index import current_index
+from practices.search.index import FacetIndex, current_index
 from practices.search.index_engine import IndexEngine
 from practices.search.selector import search
 from practices.search.sql_engine import SqlEngine
@@ -61,3 +65,36 @@ def test_every_kind_of_write_makes_the_index_rebuild(sample_practices):
 
 def test_an_unchanged_database_reuses_the_index(sample_practices):
     assert current_index() is current_index()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(1, 70),
+    data=st.data(),
+    skip=st.integers(0, 80),
+    most=st.one_of(st.none(), st.integers(0, 30)),
+)
+def test_title_order_walks_slots_and_late_practices_as_one_sorted_list(size, data, skip, most):
+    """Late practices (each after the slot it follows) merge into the walk along the slots
+    exactly where sorting every position by its title-order key puts them."""
+    late_positions = data.draw(st.lists(st.integers(0, size - 1), unique=True, max_size=size))
+    anchors = sorted(
+        data.draw(st.lists(st.integers(-1, size - 1), min_size=len(late_positions), max_size=len(late_positions)))
+    )  # fmt: skip
+    late = {p: a for p, a in zip(late_positions, anchors, strict=True) if a != p}
+    bits = data.draw(st.integers(0, (1 << size) - 1))
+    late_bits = sum(1 << position for position in late)
+    index = FacetIndex(
+        version=1,
+        positions={n: n for n in range(size)},
+        ids=list(range(size)),
+        everything=(1 << size) - 1,
+        bits={},
+        title_hashes=array("q", [0] * size),
+        read_changes_from=None,
+        late=late,
+        late_bits=late_bits,
+    )
+    chosen = sorted((p for p in range(size) if bits >> p & 1), key=index.order_key)
+    expected = chosen[skip:] if most is None else chosen[skip : skip + most]
+    assert index.in_title_order(bits, skip=skip, most=most) == expected

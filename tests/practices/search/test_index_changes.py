@@ -1,5 +1,6 @@
-"""After a write, the index applies the practices the change log names (PostgreSQL) and is then
-exactly what a rebuild would be: after every kind of write, and after writes from two other
+"""After a write, the index applies the practices the change log names (PostgreSQL) and then
+holds exactly what a rebuild would (the same practices in title order, the same practices
+under each facet value): after every kind of write, an import, and writes from two other
 processes at once."""
 
 import subprocess
@@ -20,17 +21,39 @@ from tests.factories import make_practice
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+BUILD = index_module._build
+
+
 def rebuilt():
     """The index as a rebuild makes it now."""
-    return index_module._build("default", -1, logged=False)
+    return BUILD("default", -1, logged=False)
+
+
+def in_title_order(index, bits):
+    return [index.ids[position] for position in index.in_title_order(bits)]
+
+
+def contents(index) -> dict:
+    """What an index holds, whatever slots it gave the practices: the published practices in
+    title order, and under each facet value, in title order."""
+    return {
+        "everything": in_title_order(index, index.everything),
+        "bits": {
+            param: {key: in_title_order(index, bits) for key, bits in values.items()}
+            for param, values in index.bits.items()
+        },
+    }
 
 
 def assert_exact(index):
     fresh = rebuilt()
-    assert index.ids == fresh.ids
-    assert index.everything == fresh.everything
-    assert index.bits == fresh.bits
+    assert contents(index) == contents(fresh)
+    assert fresh.ids == list(
+        Practice.objects.published().order_by("title", "pk").values_list("pk", flat=True)
+    )
     assert search(QueryDict("")).count == Practice.objects.published().count()
+    listed = search(QueryDict(""), page=1, page_size=100).page
+    assert [practice.pk for practice in listed] == fresh.ids[:100]
 
 
 @pytest.fixture
@@ -41,54 +64,125 @@ def indexed(sample_practices):
     return first
 
 
-def test_a_save_that_keeps_the_title_is_applied_not_rebuilt(indexed):
+@pytest.fixture
+def builds(monkeypatch):
+    """The indexes built (not applied) from now on."""
+    made = []
+    original = index_module._build
+
+    def counted(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(index_module, "_build", counted)
+    return made
+
+
+def test_a_save_that_keeps_the_title_is_applied_not_rebuilt(indexed, builds):
     practice = Practice.objects.get(slug="newco-helsinki")
     practice.description += " More."
     practice.save()
     practice.priorities.add(ThematicPriority.objects.get(slug="green-transition"))
     practice.challenges.clear()
     after = current_index()
-    assert after is not indexed and after.ids is indexed.ids  # applied in place
+    assert after is not indexed and not builds  # applied
+    assert after.ids == indexed.ids and not after.late  # nothing moved
     assert_exact(after)
 
 
-@pytest.mark.parametrize(
-    "write",
-    [
-        lambda: make_practice(slug="brand-new", priorities=["resilience"]),
-        lambda: Practice.objects.filter(slug="circular-flanders").update(is_published=False),
-        lambda: Practice.objects.filter(slug="newco-helsinki").update(title="A new title"),
-        lambda: Practice.objects.filter(slug="newco-helsinki").delete(),
-        lambda: Region.objects.filter(code="FI1B").update(
-            typology=Typology.objects.get(slug="agri-textile")
-        ),
-    ],
-    ids=["created", "unpublished", "retitled", "deleted", "region"],
-)
-def test_a_write_that_moves_the_order_or_a_region_rebuilds(indexed, write):
-    write()
+WRITES = {
+    "created": lambda: make_practice(slug="brand-new", title="Aa first", priorities=["resilience"]),
+    "created last": lambda: make_practice(slug="last", title="Zz last", support=["intelligence"]),
+    "created between": lambda: make_practice(slug="between", title="NEW between"),
+    "unpublished": lambda: Practice.objects.filter(slug="circular-flanders").update(
+        is_published=False
+    ),
+    "republished": lambda: Practice.objects.filter(slug="circular-flanders").update(
+        is_published=True
+    ),
+    "retitled": lambda: Practice.objects.filter(slug="newco-helsinki").update(title="A new title"),
+    "retitled again": lambda: Practice.objects.filter(slug="newco-helsinki").update(
+        title="Zz newco"
+    ),
+    "deleted": lambda: Practice.objects.filter(slug="cluster-policy-poland").delete(),
+    "same title as another": lambda: make_practice(
+        slug="twin", title=Practice.objects.get(slug="circular-flanders").title
+    ),
+    "accents and case": lambda: make_practice(slug="accent", title="école des clusters"),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_a_write_that_moves_the_order_is_applied_exactly(indexed, builds, write):
+    WRITES[write]()
     after = current_index()
-    assert after.ids is not indexed.ids  # rebuilt
+    assert not builds  # applied, not rebuilt
     assert_exact(after)
 
 
-def test_more_changes_than_worth_applying_rebuild(indexed, monkeypatch):
+def test_writes_of_every_kind_in_a_row_stay_exact(indexed, builds):
+    for write in WRITES.values():  # each placed among the late ones before it
+        write()
+        assert_exact(current_index())
+    assert not builds
+    assert current_index().late  # the new and retitled practices
+
+
+def test_an_import_of_fifty_practices_is_applied_exactly(indexed, builds):
+    from practices.search.index_engine import forget_rankings
+
+    forget_rankings()
+    search(QueryDict("q=cluster"))  # a ranking to carry over
+    for number in range(50):
+        make_practice(
+            slug=f"imported-{number}",
+            title=f"{'BCDEFGHIJKLMNOPQRSTUVWXYZ'[number % 25]}mported cluster {number}",
+            description="An imported cluster measure.",
+            priorities=["green-transition"] if number % 2 else [],
+        )
+    after = current_index()
+    assert not builds and len(after.late) == 50
+    assert_exact(after)
+    for query in ["q=cluster", "q=cluster&priority=green-transition", "priority=green-transition"]:
+        found = search(QueryDict(query), page=1, page_size=100)
+        expected = search(QueryDict(query), queryset=Practice.objects.published().order_by())
+        database = list(found.filterset.qs.values_list("slug", flat=True))
+        assert [p.slug for p in found.page] == database[:100], query
+        assert found.count == len(database) == expected.count
+
+
+def test_too_many_late_practices_rebuild(indexed, builds, monkeypatch):
+    monkeypatch.setattr(index_module, "MOST_LATE", 2)
+    for number in range(3):
+        make_practice(slug=f"late-{number}", title=f"Late {number}")
+        current_index()
+    assert len(builds) == 1 and not current_index().late  # the third rebuilt
+    assert_exact(current_index())
+
+
+def test_a_region_change_rebuilds(indexed, builds):
+    Region.objects.filter(code="FI1B").update(typology=Typology.objects.get(slug="agri-textile"))
+    assert_exact(current_index())
+    assert len(builds) == 1
+
+
+def test_more_changes_than_worth_applying_rebuild(indexed, builds, monkeypatch):
     monkeypatch.setattr(index_module, "MOST_CHANGES_APPLIED", 2)
     Practice.objects.filter(slug__in=["newco-helsinki", "circular-flanders", "cluster-policy-poland"]).update(
         description="Changed."
     )  # fmt: skip
     after = current_index()
-    assert after.ids is not indexed.ids
+    assert len(builds) == 1
     assert_exact(after)
 
 
-def test_an_emptied_change_log_makes_every_index_rebuild(indexed):
+def test_an_emptied_change_log_makes_every_index_rebuild(indexed, builds):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE practices_practicechange")
     Practice.objects.filter(slug="newco-helsinki").update(description="Changed.")
     assert PracticeChange.objects.filter(practice_id=None).exists()
     after = current_index()
-    assert after.ids is not indexed.ids
+    assert len(builds) == 1
     assert_exact(after)
 
 
@@ -107,7 +201,16 @@ WRITER = textwrap.dedent(
         else:
             practice.priorities.add(tag)
         practice.description = practice.description + "."
+        if round % 3 == 0:  # it moves in title order
+            practice.title = f"{'MAZ'[round % 3 + round // 3 % 2]} {slug} {round}"
         practice.save()
+        if round % 4 == 0:  # a new practice, as an import adds one, or a published one hidden
+            new = Practice.objects.get(slug=slug)
+            new.pk, new.slug, new.title = None, f"{slug}-copy-{round}", f"{slug} copy {round}"
+            new.save()
+            new.priorities.add(tag)
+        if round == 9:
+            Practice.objects.filter(slug=f"{slug}-copy-0").update(is_published=False)
     """
 )
 
@@ -137,7 +240,7 @@ def test_writes_from_two_processes_at_once_leave_the_index_exact(indexed):
     assert_exact(current_index())
 
 
-def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed):
+def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed, builds):
     from practices.search.index_engine import forget_rankings
 
     forget_rankings()
@@ -151,7 +254,7 @@ def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed):
     other.original_title = ""
     other.save()
     after = search(QueryDict(query), page=1, page_size=100)
-    assert current_index().ids is indexed.ids  # applied, so the ranking was carried over
+    assert not builds  # applied, so the ranking was carried over
     expected = list(
         Practice.objects.published()
         .search("cluster")
@@ -186,3 +289,28 @@ def test_a_ranking_follows_several_applied_saves_in_a_row(indexed, monkeypatch):
         .values_list("slug", flat=True)
     )
     assert [p.slug for p in result.page] == expected[:100] and result.count == len(expected)
+
+
+def test_a_ranking_is_not_shared_between_indexes_whose_slots_differ(indexed):
+    """At one data version, a process that applied a new practice holds it in a new slot, one
+    that rebuilt holds it in its place in title order: a ranking one of them shares is only
+    read by an index of the same layout."""
+    from django.core.cache import cache
+
+    from practices.search import index_engine
+    from practices.search.keywords import Keywords
+
+    make_practice(slug="aaa", title="Aaa cluster first", description="Cluster cluster.")
+    applied = current_index()
+    rebuilt_here = BUILD("default", applied.version, logged=True)
+    assert applied.layout != rebuilt_here.layout and applied.ids != rebuilt_here.ids
+    cache.clear()
+    index_engine.forget_rankings()
+    published, keywords = Practice.objects.published(), Keywords.parse("cluster")
+    index_engine.keyword_ranking(rebuilt_here, published, keywords)  # shared
+    index_engine.forget_rankings()  # as another process
+    ranked = index_engine.keyword_ranking(applied, published, keywords)
+    expected = list(
+        published.search("cluster").by_relevance("cluster").values_list("pk", flat=True)
+    )
+    assert [applied.ids[position] for position in ranked.positions] == expected

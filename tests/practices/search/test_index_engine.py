@@ -1,5 +1,9 @@
+from array import array
+
 import pytest
 from django.http import QueryDict
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from practices.models import Practice
 from practices.search import index_engine
@@ -117,7 +121,7 @@ def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
         index, published, Keywords.parse("skills")
     )  # drops "innovation", the least recent
     assert keyword_ranking(index, published, Keywords.parse("cluster")) is cluster
-    assert [key[2] for key in index_engine._rankings] == ["skills", "cluster"]
+    assert [key[-1] for key in index_engine._rankings] == ["skills", "cluster"]
 
 
 def test_a_repeated_keyword_search_does_not_rank_again(
@@ -164,3 +168,11 @@ def test_a_ranking_is_shared_with_the_other_processes(sample_practices, django_a
         list(first.scores),
         first.bits,
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=40))
+def test_scores_sort_best_first_as_integers_and_come_back_unchanged(relevance):
+    keys = index_engine._descending(array("d", relevance))
+    best_first = sorted(relevance, key=lambda score: -score)
+    assert list(index_engine._scores(sorted(keys))) == [score + 0.0 for score in best_first]
