@@ -92,7 +92,8 @@ def measure_size(count, database_url, args) -> dict:
         text=True,
     ).stdout.split()
     result["index_build_ms"] = int(build[-1])
-    server = start_gunicorn(database_url, workers=args.workers)
+    # (the index is built before the workers fork: 10 s and more at 1,000,000)
+    server = start_gunicorn(database_url, workers=args.workers, wait_seconds=600)
     try:
         for name, path in PAGES:
             # warm-ups reach every worker (each keeps its own rankings and templates)

@@ -100,7 +100,7 @@ def wait_until_up(url, seconds=60):
     raise SystemExit(f"{url} did not come up")
 
 
-def start_gunicorn(database_url, workers, **extra_environment):
+def start_gunicorn(database_url, workers, *, wait_seconds=60, **extra_environment):
     environment = django_env(
         database_url,
         STATIC_ROOT=str(RESULTS / "static"),
@@ -129,7 +129,7 @@ def start_gunicorn(database_url, workers, **extra_environment):
         stdout=subprocess.DEVNULL,
         stderr=open(RESULTS / "gunicorn.log", "w"),
     )
-    wait_until_up(f"http://127.0.0.1:{OUR_PORT}/healthz")
+    wait_until_up(f"http://127.0.0.1:{OUR_PORT}/healthz", wait_seconds)
     return process
 
 

@@ -62,7 +62,7 @@ def _most_shared(database, practice_id, tags) -> list[int]:
     for bits in tag_bits:
         for shared in range(len(tag_bits), 0, -1):
             at_least[shared] |= at_least[shared - 1] & bits
-    own = index.positions.get(practice_id)
+    own = index.position_of(practice_id)
     outside = index.everything ^ (1 << own) if own is not None else index.everything
     found = []
     for shared in range(len(tag_bits), 0, -1):

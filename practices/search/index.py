@@ -20,6 +20,7 @@ instead. SQLite keeps no log and rebuilds.
 """
 
 import hashlib
+import sys
 import threading
 from array import array
 from dataclasses import dataclass, field, replace
@@ -40,8 +41,7 @@ LONGEST_CHANGE_LOG = 20_000  # rows kept; a rebuild prunes the older ones
 @dataclass
 class FacetIndex:
     version: int
-    positions: dict  # published practice id -> bit position (its slot)
-    ids: list  # bit position -> practice id (also of a slot left empty)
+    ids: array  # bit position -> practice id (also of a slot left empty)
     everything: int  # all published practices
     bits: dict  # param -> {value key -> bitset}
     title_hashes: array  # bit position -> hash of the title (has it moved in title order?)
@@ -54,8 +54,17 @@ class FacetIndex:
     # the same for two indexes only if their slots hold the same practices: what a position
     # in a ranking shared between processes means
     layout: str = ""
-    # practice id -> position, -1 where none: ``positions`` for reading thousands at once
+    # practice id -> its position, -1 where none (an array: at 1,000,000 practices a dict
+    # took 100 MB)
     slot_of: array = field(default_factory=lambda: array("i"))
+
+    def position_of(self, practice_id: int) -> int | None:
+        """The position of a published practice, None for any other."""
+        if 0 <= practice_id < len(self.slot_of):
+            position = self.slot_of[practice_id]
+            if position >= 0:
+                return position
+        return None
 
     def bytes_of(self, bits: int) -> bytes:
         """A bitset as bytes, bit ``n`` in byte ``n // 8``: cheaper to walk than the int."""
@@ -224,9 +233,13 @@ def _spans():
 
 def _rows(queryset):
     """(pk, title, single-valued keys..., span bounds...) of each practice."""
+    return list(_row_values(queryset))
+
+
+def _row_values(queryset):
     span_paths = [path for spec in _spans() for path in (spec.path, spec.end_path)]
     paths = (spec.path for spec in _single_valued())
-    return list(queryset.values_list("pk", "title", *paths, *span_paths))
+    return queryset.values_list("pk", "title", *paths, *span_paths)
 
 
 def _marker():
@@ -257,63 +270,74 @@ def _build(using, version, *, logged: bool) -> FacetIndex:
         read_changes_from = _change_log_position(using)
         _prune_change_log(using)
     # In title order, as the result list: a page in that order is then a walk along the bits.
-    rows = _rows(Practice.objects.using(using).published().order_by("title", "pk"))
-    positions = {row[0]: position for position, row in enumerate(rows)}
-    size = (len(rows) + 7) // 8
+    # Read a batch at a time (at 1,000,000 practices the rows and links held at once took
+    # most of a worker's memory), into bitmaps sized for the count, grown if practices came
+    # in meanwhile.
+    published = Practice.objects.using(using).published()
+    size = (published.count() + 7) // 8
     maps: dict[str, dict] = {spec.param: {} for spec in FACETS}
 
     def mark(param, key, position):
         bitmap = maps[param].get(key)
         if bitmap is None:
             bitmap = maps[param][key] = bytearray(size)
-        bitmap[position >> 3] |= 1 << (position & 7)
+        try:
+            bitmap[position >> 3] |= 1 << (position & 7)
+        except IndexError:
+            bitmap.extend(bytes((position >> 3) + 1 - len(bitmap)))
+            bitmap[position >> 3] |= 1 << (position & 7)
 
+    ids, title_hashes = array("q"), array("q")
     marks = _marker()
+    rows = _row_values(published.order_by("title", "pk")).iterator(chunk_size=10_000)
     for position, row in enumerate(rows):
+        ids.append(row[0])
+        title_hashes.append(hash(row[1]))
         for param, key in marks(row):
             mark(param, key, position)
+    slot_of = _slots(ids)
+    last = len(slot_of) - 1
     for spec in FACETS:
         if spec.kind == TAGS:
-            for practice_id, tag_id in _links(using, spec.field):
-                position = positions.get(practice_id)
-                if position is not None:
-                    mark(spec.param, tag_id, position)
+            for tag_id, practice_ids in _links(using, spec.field):
+                for practice_id in practice_ids:
+                    position = slot_of[practice_id] if practice_id <= last else -1
+                    if position >= 0:
+                        mark(spec.param, tag_id, position)
     bits = {
         param: {key: int.from_bytes(bitmap, "little") for key, bitmap in values.items()}
         for param, values in maps.items()
     }
-    ids = [row[0] for row in rows]
-    title_hashes = array("q", (hash(row[1]) for row in rows))
-    everything = (1 << len(rows)) - 1
+    everything = (1 << len(ids)) - 1
     return FacetIndex(
         version,
-        positions,
         ids,
         everything,
         bits,
         title_hashes,
         read_changes_from,
         layout=_layout("", ids),
-        slot_of=_slots(positions),
+        slot_of=slot_of,
     )
 
 
-def _slots(positions: dict, slot_of: array | None = None) -> array:
-    """``slot_of`` (a new one if None) with the positions of ``positions`` set, grown to hold
-    the largest id."""
-    slot_of = array("i") if slot_of is None else slot_of
-    largest = max(positions, default=0)
-    if largest >= len(slot_of):
-        slot_of.extend(array("i", [-1]) * (largest + 1 - len(slot_of)))
-    for practice_id, position in positions.items():
+def _slots(ids: array) -> array:
+    """Practice id -> position in ``ids``, -1 for the ids not in it."""
+    slot_of = array("i", [-1]) * (max(ids, default=0) + 1)
+    for position, practice_id in enumerate(ids):
         slot_of[practice_id] = position
     return slot_of
 
 
-def _layout(earlier: str, added_ids) -> str:
-    return hashlib.blake2b(
-        earlier.encode() + array("q", added_ids).tobytes(), digest_size=12
-    ).hexdigest()
+def _grown(slot_of: array, practice_id: int) -> array:
+    """``slot_of`` long enough to hold ``practice_id``."""
+    if practice_id >= len(slot_of):
+        slot_of.extend(array("i", [-1]) * (practice_id + 1 - len(slot_of)))
+    return slot_of
+
+
+def _layout(earlier: str, added_ids: array) -> str:
+    return hashlib.blake2b(earlier.encode() + added_ids.tobytes(), digest_size=12).hexdigest()
 
 
 def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
@@ -326,20 +350,20 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
         return replace(index, version=version, read_changes_from=read_changes_from), 0
     published = Practice.objects.using(using).published().filter(pk__in=changed)
     rows = {row[0]: row for row in _rows(published)}
-    positions, ids = dict(index.positions), list(index.ids)
+    slot_of, ids = array("i", index.slot_of), array("q", index.ids)
     title_hashes, late = array("q", index.title_hashes), dict(index.late)
     everything, mask, moved = index.everything, 0, []
     for practice_id in sorted(changed):  # new slots in the order of the ids, as anywhere else
-        position, row = positions.get(practice_id), rows.get(practice_id)
+        position, row = index.position_of(practice_id), rows.get(practice_id)
         if row is None:
             if position is not None:  # unpublished or deleted: its slot is left empty
-                del positions[practice_id]
+                slot_of[practice_id] = -1
                 late.pop(position, None)
                 everything &= ~(1 << position)
                 mask |= 1 << position
             continue
         if position is None:  # published or created: the next free slot
-            position = positions[practice_id] = len(ids)
+            position = _grown(slot_of, practice_id)[practice_id] = len(ids)
             ids.append(practice_id)
             title_hashes.append(hash(row[1]))
             everything |= 1 << position
@@ -349,13 +373,13 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
             moved.append(practice_id)
         mask |= 1 << position
     if moved:
-        late = _placed(using, positions, [ids[position] for position in late] + moved)
+        late = _placed(using, slot_of, [ids[position] for position in late] + moved)
         if late is None:
             return None
     fresh: dict[str, dict] = {spec.param: {} for spec in FACETS}
     marks = _marker()
     for practice_id, row in rows.items():
-        position = positions[practice_id]
+        position = slot_of[practice_id]
         for param, key in marks(row):
             fresh[param][key] = fresh[param].get(key, 0) | 1 << position
     for spec in FACETS:
@@ -369,7 +393,7 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
                 list(rows),
             )
             for practice_id, tag_id in links:
-                bit = 1 << positions[practice_id]
+                bit = 1 << slot_of[practice_id]
                 fresh[spec.param][tag_id] = fresh[spec.param].get(tag_id, 0) | bit
     keep = ~mask
     bits = {}
@@ -384,14 +408,8 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
     late_bits = 0
     for position in late:
         late_bits |= 1 << position
-    slot_of = array("i", index.slot_of)
-    for practice_id in changed:
-        if practice_id < len(slot_of):
-            slot_of[practice_id] = positions.get(practice_id, -1)
-    slot_of = _slots({id_: positions[id_] for id_ in moved if id_ in positions}, slot_of)
     updated = FacetIndex(
         version,
-        positions,
         ids,
         everything,
         bits,
@@ -405,7 +423,7 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
     return updated, mask
 
 
-def _placed(using, positions, late_ids) -> dict | None:
+def _placed(using, slot_of, late_ids) -> dict | None:
     """The practices ``late_ids`` in title order, each with the slot it follows (the closest
     practice before it in title order that is not late), as the database orders titles; None
     when too many are late, or when a practice published meanwhile, not in the index yet,
@@ -428,9 +446,9 @@ def _placed(using, positions, late_ids) -> dict | None:
         found = cursor.fetchall()
     placed = {}
     for practice_id, before in found:
-        position = positions.get(practice_id)
-        anchor = -1 if before is None else positions.get(before)
-        if position is None or anchor is None:
+        position = slot_of[practice_id] if practice_id < len(slot_of) else -1
+        anchor = -1 if before is None else slot_of[before] if before < len(slot_of) else -2
+        if position < 0 or anchor == -2 or (before is not None and anchor < 0):
             return None
         placed[position] = anchor
     return placed
@@ -485,13 +503,28 @@ def _change_table(connection) -> str:
 
 
 def _links(using, relation):
-    """Every (practice id, tag id) row of a many-to-many relation, read without the ORM."""
+    """(tag id, the ids of the practices carrying it) for each tag of a many-to-many relation;
+    on PostgreSQL each tag's ids come as one string of binary numbers (eight million pairs
+    as Python tuples took 600 MB at 1,000,000 practices)."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    sql = (
-        f"SELECT {quote(relation.m2m_column_name())}, {quote(relation.m2m_reverse_name())} "  # noqa: S608
-        f"FROM {quote(relation.m2m_db_table())}"
-    )
+    practice, tag = quote(relation.m2m_column_name()), quote(relation.m2m_reverse_name())
+    table = quote(relation.m2m_db_table())
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
+        if connection.vendor != "postgresql":
+            cursor.execute(f"SELECT {tag}, {practice} FROM {table} ORDER BY {tag}")  # noqa: S608
+            grouped: dict[int, array] = {}
+            for tag_id, practice_id in cursor.fetchall():
+                grouped.setdefault(tag_id, array("q")).append(practice_id)
+            yield from grouped.items()
+            return
+        cursor.execute(
+            f"SELECT {tag}, string_agg(int8send({practice}::bigint), '')"  # noqa: S608
+            f" FROM {table} GROUP BY {tag}"
+        )
+        for tag_id, packed in cursor.fetchall():
+            practice_ids = array("q")
+            practice_ids.frombytes(bytes(packed))
+            if sys.byteorder == "little":  # sent big-endian
+                practice_ids.byteswap()
+            yield tag_id, practice_ids

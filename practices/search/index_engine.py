@@ -259,12 +259,15 @@ def _carried_over(earlier: Ranking, index: FacetIndex, changed, published, keywo
     # scored as the ranking was (the same precision, so that equal scores stay equal)
     ids, relevance = fulltext.scores(published.filter(pk__in=changed_ids), keywords)
     rescored = list(zip(ids, relevance, strict=True))
+    # (one published again since the index was brought up to date is not in it: the next
+    # version ranks it)
+    rescored = [(pk, score) for pk, score in rescored if index.position_of(pk) is not None]
     for practice_id, score in rescored:
-        position = index.positions[practice_id]
+        position = index.position_of(practice_id)
         place = _place(index, positions, scores, score, position)
         positions.insert(place, position)
         scores.insert(place, score)
-    bits = (earlier.bits & ~changed) | sum(1 << index.positions[pk] for pk, _ in rescored)
+    bits = (earlier.bits & ~changed) | sum(1 << index.position_of(pk) for pk, _ in rescored)
     return Ranking(positions, scores, bits)
 
 

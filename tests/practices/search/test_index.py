@@ -86,8 +86,7 @@ def test_title_order_walks_slots_and_late_practices_as_one_sorted_list(size, dat
     late_bits = sum(1 << position for position in late)
     index = FacetIndex(
         version=1,
-        positions={n: n for n in range(size)},
-        ids=list(range(size)),
+        ids=array("q", range(size)),
         everything=(1 << size) - 1,
         bits={},
         title_hashes=array("q", [0] * size),

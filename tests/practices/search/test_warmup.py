@@ -24,7 +24,7 @@ def test_warming_builds_the_index_and_leaves_no_connection_to_fork(taxonomies, m
     monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
     assert warmup.warm() is True
     built = index._indexes["default"]
-    assert built.ids == [Practice.objects.get(slug="one").pk]
+    assert list(built.ids) == [Practice.objects.get(slug="one").pk]
     assert closed == [True]  # no connection crosses the fork
     assert index.current_index() is built  # the first request finds it current
     assert world_map.europe.cache_info().currsize == 1  # the countries page was drawn
