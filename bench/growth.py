@@ -82,6 +82,12 @@ def timings(path, requests, warmups):
 
 def measure_size(count, database_url, args) -> dict:
     prepare_database(database_url, count, args.seed)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=PROJECT,
+        check=True,
+        env=django_env(database_url, STATIC_ROOT=str(RESULTS / "static")),
+    )
     result = {"count": count, "pages": {}}
     build = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", BUILD],

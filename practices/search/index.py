@@ -114,32 +114,32 @@ class FacetIndex:
                     next_late += 1
         return found
 
-    def order_key(self, position: int) -> tuple:
-        """A key that sorts positions in title order."""
+    def title_key(self, position: int) -> int:
+        """An integer that rises along title order (below 2**32 within ``MOST_LATE``): the
+        position itself while none is late; else, with room after each slot for the late
+        practices that follow it."""
+        if not self.late:
+            return position
+        step = len(self.late) + 1
         anchor = self.late.get(position)
         if anchor is None:
-            return (position, -1)
-        return (anchor, self._late_rank[position])
+            return (position + 1) * step
+        return (anchor + 1) * step + 1 + self._late_rank[position]
 
-    @cached_property
-    def title_ranks(self) -> array | None:
-        """Position -> its rank in title order among the published practices; None while
-        that is the position itself (no practice is late or left an empty slot before)."""
-        if not self.late and self.everything == (1 << len(self.ids)) - 1:
-            return None
-        ranks = array("I", bytes(4 * len(self.ids)))
-        for rank, position in enumerate(self.title_order):
-            ranks[position] = rank
-        return ranks
-
-    @cached_property
-    def title_order(self) -> array:
-        """Rank in title order -> position, of the published practices."""
-        return array("I", self.in_title_order(self.everything))
+    def position_at(self, title_key: int) -> int:
+        """The position whose ``title_key`` this is."""
+        if not self.late:
+            return title_key
+        slot, offset = divmod(title_key, len(self.late) + 1)
+        return slot - 1 if offset == 0 else self._late_order[offset - 1]
 
     @cached_property
     def _late_rank(self) -> dict:
         return {position: rank for rank, position in enumerate(self.late)}
+
+    @cached_property
+    def _late_order(self) -> list:
+        return list(self.late)
 
     def positions_of(self, bits: int, most: int | None = None, skip: int = 0) -> list[int]:
         """The positions set in ``bits``, in slot order, leaving out the first ``skip``; the

@@ -200,22 +200,21 @@ def _ranking(index: FacetIndex, ids: array, relevance: array) -> Ranking:
     knows the title order already."""
     slot_of, last = index.slot_of, len(index.slot_of) - 1
     found = [slot_of[id_] if id_ <= last else -1 for id_ in ids]
-    ranks = index.title_ranks
-    if ranks is not None:
-        found = [ranks[position] if position >= 0 else -1 for position in found]
-    # One integer a match: its score (sortable bits, best first), then its rank in title
+    if index.late:  # positions are then not all in title order
+        title_key = index.title_key
+        found = [title_key(position) if position >= 0 else -1 for position in found]
+    # One integer a match: its score (sortable bits, best first), then its place in title
     # order. A practice published after the index was built (-1) is left out: its write moved
     # the data version, so the next request brings the index up to date and ranks again.
     keys = [
-        score << 32 | rank
-        for score, rank in zip(_descending(relevance), found, strict=True)
-        if rank >= 0
+        score << 32 | place
+        for score, place in zip(_descending(relevance), found, strict=True)
+        if place >= 0
     ]  # fmt: skip
     keys.sort()
     positions = array("I", [key & 0xFFFFFFFF for key in keys])
-    if ranks is not None:
-        order = index.title_order
-        positions = array("I", [order[rank] for rank in positions])
+    if index.late:
+        positions = array("I", [index.position_at(place) for place in positions])
     scores = _scores([key >> 32 for key in keys])
     bitmap = bytearray((len(index.ids) + 7) // 8)
     for position in positions:
@@ -273,11 +272,11 @@ def _carried_over(earlier: Ranking, index: FacetIndex, changed, published, keywo
 
 def _place(index, positions, scores, score, position) -> int:
     """Where (score, position) goes in a ranking: best score first, then title order."""
-    key, order_key = (-score, index.order_key(position)), index.order_key
+    key, title_key = (-score, index.title_key(position)), index.title_key
     low, high = 0, len(positions)
     while low < high:
         middle = (low + high) // 2
-        if (-scores[middle], order_key(positions[middle])) < key:
+        if (-scores[middle], title_key(positions[middle])) < key:
             low = middle + 1
         else:
             high = middle

@@ -76,7 +76,8 @@ def test_an_unchanged_database_reuses_the_index(sample_practices):
 )
 def test_title_order_walks_slots_and_late_practices_as_one_sorted_list(size, data, skip, most):
     """Late practices (each after the slot it follows) merge into the walk along the slots
-    exactly where sorting every position by its title-order key puts them."""
+    exactly where sorting every position by its title key puts them, and a title key gives
+    its position back."""
     late_positions = data.draw(st.lists(st.integers(0, size - 1), unique=True, max_size=size))
     anchors = sorted(
         data.draw(st.lists(st.integers(-1, size - 1), min_size=len(late_positions), max_size=len(late_positions)))
@@ -94,6 +95,7 @@ def test_title_order_walks_slots_and_late_practices_as_one_sorted_list(size, dat
         late=late,
         late_bits=late_bits,
     )
-    chosen = sorted((p for p in range(size) if bits >> p & 1), key=index.order_key)
+    chosen = sorted((p for p in range(size) if bits >> p & 1), key=index.title_key)
     expected = chosen[skip:] if most is None else chosen[skip : skip + most]
     assert index.in_title_order(bits, skip=skip, most=most) == expected
+    assert all(index.position_at(index.title_key(p)) == p for p in range(size))
