@@ -19,6 +19,7 @@ or an index made inside a transaction (which may yet roll back what it read) reb
 instead. SQLite keeps no log and rebuilds.
 """
 
+import bisect
 import hashlib
 import sys
 import threading
@@ -352,7 +353,7 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
     rows = {row[0]: row for row in _rows(published)}
     slot_of, ids = array("i", index.slot_of), array("q", index.ids)
     title_hashes, late = array("q", index.title_hashes), dict(index.late)
-    everything, mask, moved = index.everything, 0, []
+    everything, mask, moved, emptied = index.everything, 0, [], set()
     for practice_id in sorted(changed):  # new slots in the order of the ids, as anywhere else
         position, row = index.position_of(practice_id), rows.get(practice_id)
         if row is None:
@@ -361,6 +362,7 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
                 late.pop(position, None)
                 everything &= ~(1 << position)
                 mask |= 1 << position
+                emptied.add(position)
             continue
         if position is None:  # published or created: the next free slot
             position = _grown(slot_of, practice_id)[practice_id] = len(ids)
@@ -372,8 +374,8 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
             title_hashes[position] = hash(row[1])
             moved.append(practice_id)
         mask |= 1 << position
-    if moved:
-        late = _placed(using, slot_of, [ids[position] for position in late] + moved)
+    if moved or not emptied.isdisjoint(late.values()):
+        late = _placed(using, slot_of, ids, late, moved, emptied)
         if late is None:
             return None
     fresh: dict[str, dict] = {spec.param: {} for spec in FACETS}
@@ -423,35 +425,49 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
     return updated, mask
 
 
-def _placed(using, slot_of, late_ids) -> dict | None:
-    """The practices ``late_ids`` in title order, each with the slot it follows (the closest
-    practice before it in title order that is not late), as the database orders titles; None
-    when too many are late, or when a practice published meanwhile, not in the index yet,
-    came first. All are placed again each time: a slot that empties or falls out of order
-    may have been the one another followed."""
-    late_ids = list(dict.fromkeys(late_ids))
-    if len(late_ids) > MOST_LATE:
+def _placed(using, slot_of, ids, late: dict, moved: list, emptied: set) -> dict | None:
+    """``late`` (position -> the slot it follows, in title order) with the practices ``moved``
+    (new or retitled) placed, and those that followed a slot now ``emptied`` or moved placed
+    again; None when too many are late, or when a practice published meanwhile, not in the
+    index yet, came first.
+
+    The database tells each one's predecessor in title order, in its collation; a practice
+    follows the slot of its predecessor, or comes right after it when that one is late too.
+    The others keep their places: slots only ever leave the title order of slots, so the slot
+    each follows stays the closest one before it."""
+    moved_positions = {slot_of[practice_id] for practice_id in moved}
+    gone = emptied | moved_positions
+    kept = [(p, slot) for p, slot in late.items() if p not in moved_positions and slot not in gone]
+    again = [ids[p] for p, slot in late.items() if p not in moved_positions and slot in gone]
+    to_place = list(dict.fromkeys([*moved, *again]))
+    if len(kept) + len(to_place) > MOST_LATE:
         return None
     table = connections[using].ops.quote_name(Practice._meta.db_table)
     with connections[using].cursor() as cursor:
-        # The slot before: the closest practice in title order that is not late.
         cursor.execute(
             f"SELECT p.id, (SELECT q.id FROM {table} AS q"  # noqa: S608
             " WHERE q.is_published AND q.title <= p.title AND (q.title, q.id) < (p.title, p.id)"
-            " AND q.id <> ALL(%s) ORDER BY q.title DESC, q.id DESC LIMIT 1)"
+            " ORDER BY q.title DESC, q.id DESC LIMIT 1)"
             f" FROM {table} AS p WHERE p.id = ANY(%s) AND p.is_published"
             " ORDER BY p.title, p.id",
-            [late_ids, late_ids],
+            [to_place],
         )
         found = cursor.fetchall()
-    placed = {}
-    for practice_id, before in found:
+    order = [position for position, _ in kept]
+    follows = dict(kept)
+    for practice_id, before in found:  # in title order: a late predecessor is placed first
         position = slot_of[practice_id] if practice_id < len(slot_of) else -1
-        anchor = -1 if before is None else slot_of[before] if before < len(slot_of) else -2
-        if position < 0 or anchor == -2 or (before is not None and anchor < 0):
+        previous = -1 if before is None else slot_of[before] if before < len(slot_of) else -1
+        if position < 0 or (before is not None and previous < 0):
             return None
-        placed[position] = anchor
-    return placed
+        if previous in follows:  # a late practice: right after it
+            follows[position] = follows[previous]
+            order.insert(order.index(previous) + 1, position)
+        else:  # a slot (or none): right after it, before the late practices that follow it
+            follows[position] = previous
+            slots = [follows[p] for p in order]
+            order.insert(bisect.bisect_left(slots, previous), position)
+    return {position: follows[position] for position in order}
 
 
 def _change_log_position(using) -> str:
