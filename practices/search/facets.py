@@ -15,7 +15,14 @@ class FacetOption:
     name: str
     count: int
     selected: bool
-    toggle_query: str  # the query string that adds or removes this option, page reset
+    param: str
+    params: QueryDict = field(repr=False, compare=False)  # the search it belongs to
+
+    @property
+    def toggle_query(self) -> str:
+        """The query string that adds or removes this option, page reset (made when asked:
+        a panel of 170 options shows none of them)."""
+        return _toggle(self.params, self.param, self.slug)
 
 
 @dataclass
@@ -50,19 +57,11 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
         for key, slug, name in _choices(spec, engine):
             known.add(slug)
             facet.options.append(
-                FacetOption(
-                    slug,
-                    name,
-                    counts.get(key, 0),
-                    slug in chosen,
-                    _toggle(params, spec.param, slug),
-                )
+                FacetOption(slug, name, counts.get(key, 0), slug in chosen, spec.param, params)
             )
         for slug in sorted(chosen - known):  # a valid value no published practice carries yet
             name = spec.option_name(slug) if spec.model is None else slug
-            facet.options.append(
-                FacetOption(slug, name, 0, True, _toggle(params, spec.param, slug))
-            )
+            facet.options.append(FacetOption(slug, name, 0, True, spec.param, params))
         facets.append(facet)
     return facets
 
