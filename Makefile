@@ -52,9 +52,12 @@ migrations-check: install
 # writes were applied from the change log.
 BENCH_BASELINE ?= 0bd6c40
 
+# BENCH_MILLION=1 adds 1,000,000 practices to the growth table (about 20 minutes to generate
+# the first time, and about 6 GB of disk).
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/compare.py --baseline $(BENCH_BASELINE)
+	$(BIN)/python bench/growth.py $(if $(BENCH_MILLION),--million)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts

@@ -37,3 +37,10 @@ def when_ready(server):
         from practices.search.warmup import warm
 
         warm()
+
+
+def post_fork(server, worker):
+    if preload_app:
+        from practices.search.warmup import connect
+
+        connect()

@@ -47,4 +47,22 @@ def test_gunicorn_preloads_and_warms_unless_told_not_to(monkeypatch, setting, pr
         monkeypatch.setenv("GUNICORN_WARM_INDEX", setting)
     conf = runpy.run_path(str(GUNICORN_CONF))
     assert conf["preload_app"] is preloaded
-    assert callable(conf["when_ready"])
+    assert callable(conf["when_ready"]) and callable(conf["post_fork"])
+
+
+def test_a_forked_worker_connects_before_its_first_request(monkeypatch):
+    database = warmup.connections["default"]
+    opened = []
+    original = database.ensure_connection
+    monkeypatch.setattr(database, "ensure_connection", lambda: opened.append(original()))
+    assert warmup.connect() is True
+    assert opened and database.connection is not None
+
+
+def test_a_worker_starts_without_a_database_and_says_so(monkeypatch, caplog):
+    def refused():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(warmup.connections["default"], "ensure_connection", refused)
+    assert warmup.connect() is False
+    assert "without a database connection" in caplog.text
