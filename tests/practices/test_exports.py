@@ -8,7 +8,7 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practices import export_labels, exports
+from practices import exports, exports_postgresql
 from practices.csv_format import COLUMNS
 from practices.exports import export_filename, postgresql_csv_batches, python_csv_batches
 from practices.models import Practice, StrategicChallenge, ThematicPriority, Typology
@@ -247,7 +247,7 @@ def test_on_postgresql_the_view_exports_the_lines_the_database_writes(
 def test_postgresql_hands_the_lines_over_a_batch_at_a_time_in_the_search_order(
     taxonomies, monkeypatch
 ):
-    monkeypatch.setattr(export_labels, "EXPORT_BATCH_SIZE", 4)
+    monkeypatch.setattr(exports_postgresql, "LINES_PER_FETCH", 4)
     for number in range(10):
         make_practice(slug=f"p{number}", title=f"Practice {number}")
     practices = Practice.objects.order_by("-title")
