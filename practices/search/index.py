@@ -272,20 +272,18 @@ def _build(using, version, *, logged: bool) -> FacetIndex:
         _prune_change_log(using)
     # In title order, as the result list: a page in that order is then a walk along the bits.
     # Read a batch at a time (at 1,000,000 practices the rows and links held at once took
-    # most of a worker's memory), into bitmaps sized for the count, grown if practices came
-    # in meanwhile.
+    # most of a worker's memory), into bitmaps that double when a position passes their end.
     published = Practice.objects.using(using).published()
-    size = (published.count() + 7) // 8
     maps: dict[str, dict] = {spec.param: {} for spec in FACETS}
 
     def mark(param, key, position):
         bitmap = maps[param].get(key)
         if bitmap is None:
-            bitmap = maps[param][key] = bytearray(size)
+            bitmap = maps[param][key] = bytearray(1024)
         try:
             bitmap[position >> 3] |= 1 << (position & 7)
         except IndexError:
-            bitmap.extend(bytes((position >> 3) + 1 - len(bitmap)))
+            bitmap.extend(bytes(max(len(bitmap), (position >> 3) + 1 - len(bitmap))))
             bitmap[position >> 3] |= 1 << (position & 7)
 
     ids, title_hashes = array("q"), array("q")
