@@ -27,6 +27,9 @@ from practices.search.keywords import Keywords
 from practices.search.registry import FACETS
 
 MAX_RANKINGS = 32  # per process; one ranking of 50,000 matches takes about 600 kB
+# and no more than this in all: at 1,000,000 practices a common word's ranking takes 6 MB,
+# and 32 of them made a worker's largest part
+MOST_RANKING_BYTES = 32 * 2**20
 # Rankings up to this many matches are shared with the other processes (Redis in production).
 MOST_SHARED_MATCHES = 250_000
 CACHED_SEARCH_SECONDS = 3600  # entries of an older data version are never read again
@@ -34,12 +37,20 @@ CACHED_SEARCH_SECONDS = 3600  # entries of an older data version are never read 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The published practices matching a keyword query, best first (then in title order,
-    which is the index's order)."""
+    """The published practices matching a keyword query, best first, then in title order."""
 
     positions: array  # positions in the facet index
     scores: array  # the relevance of each, as the database scored it
     bits: int  # the same positions as a bitset
+
+    @property
+    def size(self) -> int:
+        """About how many bytes it holds."""
+        return (
+            self.positions.itemsize * len(self.positions)
+            + self.scores.itemsize * len(self.scores)
+            + self.bits.bit_length() // 8
+        )
 
 
 class IndexEngine:
@@ -176,8 +187,9 @@ def _keep(database, layout, version, text, ranking, *, shared):
     key = (database, layout, version, text)
     with _lock:
         _rankings[key] = ranking
-        while len(_rankings) > MAX_RANKINGS:
-            _rankings.popitem(last=False)
+        held = sum(kept.size for kept in _rankings.values())
+        while len(_rankings) > 1 and (len(_rankings) > MAX_RANKINGS or held > MOST_RANKING_BYTES):
+            held -= _rankings.popitem(last=False)[1].size
     if shared and len(ranking.positions) <= MOST_SHARED_MATCHES:
         size = (ranking.bits.bit_length() + 7) // 8
         value = (

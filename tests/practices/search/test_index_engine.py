@@ -124,6 +124,18 @@ def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
     assert [key[-1] for key in index_engine._rankings] == ["skills", "cluster"]
 
 
+def test_rankings_kept_stay_within_their_memory_budget(sample_practices, monkeypatch):
+    index, published = current_index(), Practice.objects.published()
+    cluster = keyword_ranking(index, published, Keywords.parse("cluster"))
+    monkeypatch.setattr(index_engine, "MOST_RANKING_BYTES", cluster.size + 1)
+    innovation = keyword_ranking(index, published, Keywords.parse("innovation"))
+    assert [key[-1] for key in index_engine._rankings] == ["innovation"]  # both would not fit
+    assert keyword_ranking(index, published, Keywords.parse("innovation")) is innovation
+    monkeypatch.setattr(index_engine, "MOST_RANKING_BYTES", 0)
+    keyword_ranking(index, published, Keywords.parse("skills"))
+    assert [key[-1] for key in index_engine._rankings] == ["skills"]  # the newest is kept
+
+
 def test_a_repeated_keyword_search_does_not_rank_again(
     sample_practices, client, django_assert_max_num_queries
 ):
