@@ -66,3 +66,11 @@ def test_a_worker_starts_without_a_database_and_says_so(monkeypatch, caplog):
     monkeypatch.setattr(warmup.connections["default"], "ensure_connection", refused)
     assert warmup.connect() is False
     assert "without a database connection" in caplog.text
+
+
+def test_a_worker_starts_when_the_cache_cannot_be_reached(monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise RuntimeError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(warmup.cache, "get", unreachable)
+    assert warmup.connect() is True
