@@ -1,5 +1,7 @@
 """Helpers shared by the benchmarks: a database filled with synthetic practices, reused."""
 
+import datetime
+import json
 import os
 import subprocess
 import sys
@@ -33,6 +35,13 @@ def manage(database_url, *args, capture=False):
         capture_output=capture,
         text=True,
     )
+
+
+def write_report(name: str, text: str, data) -> None:
+    """The table as bench/results/<name>-<date>.md and the figures as <name>-latest.json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}-{datetime.date.today().isoformat()}.md").write_text(text)
+    (RESULTS / f"{name}-latest.json").write_text(json.dumps(data, indent=2))
 
 
 def create_postgresql_database(database_url):

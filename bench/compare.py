@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noqa: E402
+from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database, write_report  # noqa: E402
 from growth import memory_mb  # noqa: E402
 from run import (  # noqa: E402
     FIRST_TIME_WORDS,
@@ -392,9 +392,7 @@ def report(results, args):
         f"{results['count_mismatches_after_writes']}.",
     ]  # fmt: skip
     text = "\n".join(lines) + "\n"
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"compare-{datetime.date.today().isoformat()}.md").write_text(text)
-    (RESULTS / "compare-latest.json").write_text(json.dumps(results, indent=2))
+    write_report("compare", text, results)
     print(text)
 
 

@@ -15,7 +15,6 @@ growth-latest.json.
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import statistics
@@ -24,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noqa: E402
+from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database, write_report  # noqa: E402
 from run import (  # noqa: E402
     FIRST_TIME_WORDS,
     OUR_PORT,
@@ -198,9 +197,7 @@ def report(results, args):
     for name, cell in rows:
         lines.append(f"| {name} | " + " | ".join(str(cell(r)) for r in results) + " |")
     text = "\n".join(lines) + "\n"
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"growth-{datetime.date.today().isoformat()}.md").write_text(text)
-    (RESULTS / "growth-latest.json").write_text(json.dumps(results, indent=2))
+    write_report("growth", text, results)
     print(text)
 
 

@@ -12,7 +12,6 @@ connections. Datasette runs from its own virtualenv in bench/results/ (installed
 import argparse
 import asyncio
 import datetime
-import json
 import os
 import platform
 import statistics
@@ -23,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database  # noqa: E402
+from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database, write_report  # noqa: E402
 
 OUR_PORT, DATASETTE_PORT = 8731, 8732
 FACETS = (
@@ -377,9 +376,7 @@ def report(rows, args):
             f"{row.get('datasette_median_ms', '')} | {row.get('ratio', '')} | {other} |"
         )
     text = "\n".join(lines) + "\n"
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"bench-{datetime.date.today().isoformat()}.md").write_text(text)
-    (RESULTS / "bench-latest.json").write_text(json.dumps(rows, indent=2))
+    write_report("bench", text, rows)
     print()
     print(text)
 

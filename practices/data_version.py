@@ -11,7 +11,7 @@ changes) comes back.
 
 from django.db import connections
 
-from practices.models import Practice, Region
+from practices.models import Practice, PracticeChange, Region
 from practices.search.registry import FACETS
 
 # A fresh random token, not a counter: a rolled-back transaction restores the old value, and
@@ -81,7 +81,7 @@ def _create_missing(connection, cursor, table) -> bool:
 # The change log (``PracticeChange``): which practices each write touched, logged by
 # PostgreSQL a statement's rows at once (transition tables). SQLite, the embedded default,
 # keeps no log: its index is rebuilt after each write.
-CHANGE_TABLE = "practices_practicechange"
+CHANGE_TABLE = PracticeChange._meta.db_table
 _PG_FUNCTIONS = {
     "practices_log_practice_rows": "SELECT DISTINCT id FROM changed_rows",
     "practices_log_tag_rows": "SELECT DISTINCT practice_id FROM changed_rows",

@@ -178,6 +178,9 @@ def practice_suggest_thanks(request):
     return render(request, "practices/suggest_thanks.html")
 
 
+PRACTICE_PAGE_SECONDS = 3600  # an entry of an older data version is never read again
+
+
 def practice_detail(request, slug):
     """A published practice; for a curator, a draft too, marked as a preview (the public gets
     404 for it)."""
@@ -196,9 +199,6 @@ def practice_detail(request, slug):
         cache.set(key, response.content, timeout=PRACTICE_PAGE_SECONDS)
         return response
     return HttpResponse(body)
-
-
-PRACTICE_PAGE_SECONDS = 3600  # an entry of an older data version is never read again
 
 
 def _practice_page(request, slug, back_to_search):

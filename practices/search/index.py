@@ -51,7 +51,6 @@ class FacetIndex:
     read_changes_from: str | None
     # practices out of slot order, in title order: position -> the slot it follows (-1: first)
     late: dict = field(default_factory=dict)
-    late_bits: int = 0
     # the same for two indexes only if their slots hold the same practices: what a position
     # in a ranking shared between processes means
     layout: str = ""
@@ -133,6 +132,14 @@ class FacetIndex:
             return title_key
         slot, offset = divmod(title_key, len(self.late) + 1)
         return slot - 1 if offset == 0 else self._late_order[offset - 1]
+
+    @cached_property
+    def late_bits(self) -> int:
+        """The late practices' positions as a bitset."""
+        bits = 0
+        for position in self.late:
+            bits |= 1 << position
+        return bits
 
     @cached_property
     def _late_rank(self) -> dict:
@@ -234,10 +241,6 @@ def _spans():
 
 def _rows(queryset):
     """(pk, title, single-valued keys..., span bounds...) of each practice."""
-    return list(_row_values(queryset))
-
-
-def _row_values(queryset):
     span_paths = [path for spec in _spans() for path in (spec.path, spec.end_path)]
     paths = (spec.path for spec in _single_valued())
     return queryset.values_list("pk", "title", *paths, *span_paths)
@@ -288,7 +291,7 @@ def _build(using, version, *, logged: bool) -> FacetIndex:
 
     ids, title_hashes = array("q"), array("q")
     marks = _marker()
-    rows = _row_values(published.order_by("title", "pk")).iterator(chunk_size=10_000)
+    rows = _rows(published.order_by("title", "pk")).iterator(chunk_size=10_000)
     for position, row in enumerate(rows):
         ids.append(row[0])
         title_hashes.append(hash(row[1]))
@@ -405,9 +408,6 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
             if value:
                 merged[key] = value
         bits[param] = merged
-    late_bits = 0
-    for position in late:
-        late_bits |= 1 << position
     updated = FacetIndex(
         version,
         ids,
@@ -416,7 +416,6 @@ def _updated(using, index, version) -> tuple[FacetIndex, int] | None:
         title_hashes,
         read_changes_from,
         late=late,
-        late_bits=late_bits,
         layout=_layout(index.layout, added) if (added := ids[len(index.ids) :]) else index.layout,
         slot_of=slot_of,
     )

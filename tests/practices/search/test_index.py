@@ -84,7 +84,6 @@ def test_title_order_walks_slots_and_late_practices_as_one_sorted_list(size, dat
     )  # fmt: skip
     late = {p: a for p, a in zip(late_positions, anchors, strict=True) if a != p}
     bits = data.draw(st.integers(0, (1 << size) - 1))
-    late_bits = sum(1 << position for position in late)
     index = FacetIndex(
         version=1,
         ids=array("q", range(size)),
@@ -93,7 +92,6 @@ def test_title_order_walks_slots_and_late_practices_as_one_sorted_list(size, dat
         title_hashes=array("q", [0] * size),
         read_changes_from=None,
         late=late,
-        late_bits=late_bits,
     )
     chosen = sorted((p for p in range(size) if bits >> p & 1), key=index.title_key)
     expected = chosen[skip:] if most is None else chosen[skip : skip + most]
