@@ -39,7 +39,7 @@ test: install chromium
 # The README's pictures, taken by the browser test that also checks they are drawn.
 screenshots: install chromium
 	README_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q \
-		tests/practices/test_browser.py -k test_screenshots_for_the_readme
+		tests/browser/test_browser.py -k test_screenshots_for_the_readme
 
 lint: install
 	$(BIN)/ruff check .

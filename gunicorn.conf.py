@@ -26,7 +26,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 
 # Load the application once in the master and build the search index there before the
-# workers fork (practices/search/warmup.py): a freshly started worker answers its first
+# workers fork (practices/search/facet_index/warmup.py): a freshly started worker answers its first
 # request as fast as any other, and the workers share the index's memory until they change
 # it. GUNICORN_WARM_INDEX=false starts workers cold (each builds on its first request).
 preload_app = os.environ.get("GUNICORN_WARM_INDEX", "true").lower() not in ("0", "false", "no")
@@ -34,13 +34,13 @@ preload_app = os.environ.get("GUNICORN_WARM_INDEX", "true").lower() not in ("0",
 
 def when_ready(server):
     if preload_app:
-        from practices.search.warmup import warm
+        from practices.search.facet_index.warmup import warm
 
         warm()
 
 
 def post_fork(server, worker):
     if preload_app:
-        from practices.search.warmup import connect
+        from practices.search.facet_index.warmup import connect
 
         connect()

@@ -32,7 +32,7 @@ import django
 django.setup()
 from django.test import Client
 
-from practices import exports
+from practices.exchange import exports
 from practices.models import Practice
 
 if sys.argv[1] == "python":

@@ -5,7 +5,7 @@ the licence."""
 
 from django.urls import reverse
 
-from opendata import dataset
+from practices.exchange import dataset
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",

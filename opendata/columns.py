@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from practices.csv_format import COLUMNS, DERIVED_COLUMNS, LIST_SEPARATOR, YEAR_COLUMNS
 from practices.models import Practice, Region
-from practices.search.registry import FACETS, TAGS
+from practices.search.facets.registry import FACETS, TAGS
 
 # The columns that are a model field of another name, or no field at all.
 _PRACTICE_FIELD_OF = {"updated": "updated_at"}

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from factsheets.models import CountryFactsheet
-from opendata import catalogue, columns, dataset
+from opendata import catalogue, columns
+from practices.exchange import dataset
 from practices.models import Practice
 
 JSON_LD = "application/ld+json"

@@ -22,9 +22,9 @@ class PracticesConfig(AppConfig):
 
 def ensure_data_version(using="default", **kwargs):
     """The single row the write triggers raise (a flush empties the table), and a trigger on
-    every table the search reads (see ``practices.data_version``)."""
-    from practices.data_version import ensure_change_triggers, ensure_triggers
+    every table the search reads (see ``practices.search.facet_index.triggers``)."""
     from practices.models import DataVersion
+    from practices.search.facet_index.triggers import ensure_change_triggers, ensure_triggers
 
     ensure_triggers(using)
     ensure_change_triggers(using)
@@ -34,6 +34,6 @@ def ensure_data_version(using="default", **kwargs):
 
 def restore_search_index(using="default", **kwargs):
     """SQLite's FTS5 index whole again after a migration that remade the practices table."""
-    from practices.search.fulltext_sqlite import restore_index
+    from practices.search.fulltext.sqlite import restore_index
 
     restore_index(connections[using])

@@ -59,7 +59,7 @@ class PracticeQuerySet(models.QuerySet):
         rather than in cached managers: Django makes a manager and a queryset per practice and
         relation for those, which was most of the time of an API page of 20 practices."""
         # Imported here: the registry imports the models, which import this module.
-        from practices.search.registry import TAGS, of_kind
+        from practices.search.facets.registry import TAGS, of_kind
 
         pointed_to = [field.name for field in self.model._meta.fields if field.many_to_one]
         return self.select_related(*pointed_to, "region__typology").prefetch_related(

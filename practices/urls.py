@@ -1,7 +1,7 @@
 from django.urls import path
 
 from practices import views
-from practices.feeds import SearchFeed
+from practices.exchange.feeds import SearchFeed
 
 app_name = "practices"
 

@@ -12,18 +12,18 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from redis.exceptions import RedisError
 
-from practices.exports import csv_chunks, export_filename, practice_url_prefix
-from practices.exports_xlsx import xlsx_file
+from practices.exchange.exports import csv_chunks, export_filename, practice_url_prefix
+from practices.exchange.exports_xlsx import xlsx_file
+from practices.intake.public_form import SuggestionForm, submit_suggestion
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
-from practices.related import related_to
+from practices.search.did_you_mean import did_you_mean
+from practices.search.facet_index.store import data_version
+from practices.search.facets.registry import ALL, FACET_QUERY_PARAMS
 from practices.search.forgiving import forgiven, without_empty_keywords
-from practices.search.index import data_version
 from practices.search.keywords import excerpt_html, highlight_html
-from practices.search.registry import ALL, FACET_QUERY_PARAMS
+from practices.search.related import related_to
 from practices.search.selector import search
-from practices.suggest import SuggestionForm, submit_suggestion
-from practices.suggestions import did_you_mean
 from practices.throttles import ExportRateThrottle, SuggestRateThrottle
 from toolkit.staff_auth import verified_staff
 

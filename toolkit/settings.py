@@ -47,7 +47,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # No statement of a web request may hold a worker for long (a pathological search, a lock
 # held by a long import, a sick database): PostgreSQL cancels it and the visitor gets the
 # friendly 503 (toolkit.middleware). Exports and imports run under longer limits of their own
-# (practices.database_limits); management commands under none.
+# (practices.db); management commands under none.
 STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 5000)
 EXPORT_STATEMENT_TIMEOUT_MS = env_int("EXPORT_STATEMENT_TIMEOUT_MS", 120_000)
 IMPORT_STATEMENT_TIMEOUT_MS = env_int("IMPORT_STATEMENT_TIMEOUT_MS", 300_000)
@@ -162,7 +162,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
     # Uploads waiting between their preview and a curator's confirmation
-    # (practices.pending_imports). A local folder by default; where several servers share the
+    # (practices.intake.pending). A local folder by default; where several servers share the
     # work, object storage through a maintained backend, e.g. django-storages:
     # IMPORTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
     # IMPORTS_STORAGE_OPTIONS='{"bucket_name": "toolkit", "location": "pending-imports"}'

@@ -1,7 +1,7 @@
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from practices.search.registry import FACETS
+from practices.search.facets.registry import FACETS
 from practices.search.selector import MAX_PAGE_SIZE
 
 FACET_OPTION_SCHEMA = {

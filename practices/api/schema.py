@@ -12,8 +12,8 @@ API in agreement:
 
 from django_countries import countries
 
-from practices.filters import KEYWORDS_MAX_LENGTH, ActiveInYearFilter
-from practices.search.registry import FACETS, SPAN
+from practices.search.facets.registry import FACETS, SPAN
+from practices.search.filters import KEYWORDS_MAX_LENGTH, ActiveInYearFilter
 from practices.search.selector import MAX_PAGE_SIZE
 from toolkit.middleware import MAX_API_QUERY_BYTES
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from practices.csv_format import COLUMNS, DERIVED_COLUMNS
 from practices.models import Practice
-from practices.search.registry import CHOICE, TAGS, of_kind
+from practices.search.facets.registry import CHOICE, TAGS, of_kind
 
 
 class TagSerializer(serializers.Serializer):

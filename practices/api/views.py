@@ -20,10 +20,10 @@ from rest_framework.views import APIView
 from practices.api import documentation
 from practices.api.pagination import FACET_OPTION_SCHEMA, PracticePagination
 from practices.api.serializers import PracticeSerializer
-from practices.filters import PracticeFilter
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
-from practices.search.registry import FACETS
+from practices.search.facets.registry import FACETS
+from practices.search.filters import PracticeFilter
 from practices.search.selector import search
 
 BAD_REQUEST = OpenApiResponse(

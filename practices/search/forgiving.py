@@ -10,9 +10,9 @@ hear about their mistakes.
 from django.http import QueryDict
 from django_countries import countries
 
-from practices.filters import SORT_CHOICES, ActiveInYearFilter
+from practices.search.facets.registry import ALL, ANY, FACETS
+from practices.search.filters import SORT_CHOICES, ActiveInYearFilter
 from practices.search.keywords import Keywords
-from practices.search.registry import ALL, ANY, FACETS
 
 
 def forgiven(data: QueryDict, errors: dict) -> tuple[QueryDict, list[str]]:

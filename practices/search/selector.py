@@ -12,16 +12,16 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from practices.filters import PracticeFilter
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.search.criteria import Criteria
-from practices.search.facets import Facet, facet_list
-from practices.search.index import current_index, data_version
-from practices.search.index_engine import IndexEngine
+from practices.search.engines.bitsets import IndexEngine
+from practices.search.engines.sql import SqlEngine
+from practices.search.facet_index.store import current_index, data_version
+from practices.search.facets.panel import Facet, facet_list
+from practices.search.facets.registry import ALL, FACET_QUERY_PARAMS
+from practices.search.filters import PracticeFilter
 from practices.search.keywords import Keywords
-from practices.search.registry import ALL, FACET_QUERY_PARAMS
-from practices.search.sql_engine import SqlEngine
 
 MAX_PAGE_SIZE = 100
 PAGING_LABELS = {"page": "Page", "page_size": "Page size"}

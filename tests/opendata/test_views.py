@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib import namespace as vocabularies
 
-from opendata import dataset
 from practices.csv_format import COLUMNS
+from practices.exchange import dataset
 from practices.models import StrategicChallenge
 from tests.factories import make_practice
 

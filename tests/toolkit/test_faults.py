@@ -256,7 +256,7 @@ def test_an_import_cut_off_mid_way_writes_nothing(transactional_db):
     import psycopg
     from django.core.management import call_command
 
-    from practices.imports import import_practices
+    from practices.intake.csv.importer import import_practices
     from practices.models import Practice
 
     call_command("loaddata", "taxonomies", verbosity=0)

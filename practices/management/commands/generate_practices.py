@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.generation import RealDataPresent, generate_practices
+from practices.sampledata.synthetic import RealDataPresent, generate_practices
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.imports import import_practices
+from practices.intake.csv.importer import import_practices
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.stip import CLUSTER_POLICIES, import_stip
+from practices.intake.stip.importer import CLUSTER_POLICIES, import_stip
 
 
 class Command(BaseCommand):

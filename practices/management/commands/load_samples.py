@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from practices.samples import load_missing
+from practices.sampledata.samples import load_missing
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from practices.samples import differences, reset
+from practices.sampledata.samples import differences, reset
 
 
 class Command(BaseCommand):

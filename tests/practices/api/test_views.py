@@ -1,7 +1,7 @@
 import pytest
 
 from practices.models import Practice
-from practices.search.registry import PARAMS
+from practices.search.facets.registry import PARAMS
 from tests.factories import make_practice
 from tests.searching import api_slugs, csv_slugs, html_slugs
 

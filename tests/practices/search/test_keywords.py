@@ -125,7 +125,7 @@ def test_search_vectors_stay_in_the_table_rows_for_fast_ranking():
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_bulk_inserts_are_searchable_too(taxonomies):
-    from practices.generation import generate_practices
+    from practices.sampledata.synthetic import generate_practices
 
     generate_practices(count=20, seed=5)
     assert Practice.objects.filter(search_vector__isnull=True).count() == 0

@@ -1,0 +1,91 @@
+"""Facets as a page shows them: beside every option of every filter, how many results
+choosing it would give, whether it is chosen, and the query string that toggles it (the URL is
+the whole state, as in Datasette). The numbers come from the engine of the search."""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from practices.search.facets.registry import ANY, FACETS
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    slug: str
+    name: str
+    count: int
+    selected: bool
+    param: str
+    params: QueryDict = field(repr=False, compare=False)  # the search it belongs to
+
+    @property
+    def toggle_query(self) -> str:
+        """The query string that adds or removes this option, page reset (made when asked:
+        a panel of 170 options shows none of them)."""
+        return _toggle(self.params, self.param, self.slug)
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+    long: bool = False  # many options: shown folded until something in it is chosen
+    switchable: bool = False  # all or any of the chosen values (``<param>_match``)
+    any_of: bool = False  # the search asks for any of the chosen values
+
+    @property
+    def selected(self):
+        return [option for option in self.options if option.selected]
+
+
+def facet_list(engine, params: QueryDict) -> list[Facet]:
+    """Every facet of a valid search, each option with its count (from ``engine``) and
+    toggle link, in the registry's order."""
+    facets = []
+    for spec in FACETS:
+        counts = engine.counts[spec.param]
+        chosen = set(params.getlist(spec.param))
+        facet = Facet(
+            spec.param,
+            spec.label,
+            long=spec.long,
+            switchable=spec.switchable,
+            any_of=spec.switchable and params.get(spec.match_param) == ANY,
+        )
+        known = set()
+        for key, slug, name in _choices(spec, engine):
+            known.add(slug)
+            facet.options.append(
+                FacetOption(slug, name, counts.get(key, 0), slug in chosen, spec.param, params)
+            )
+        for slug in sorted(chosen - known):  # a valid value no published practice carries yet
+            name = spec.option_name(slug) if spec.model is None else slug
+            facet.options.append(FacetOption(slug, name, 0, True, spec.param, params))
+        facets.append(facet)
+    return facets
+
+
+def _choices(spec, engine) -> list[tuple]:
+    """(key the engine counts by, slug in URLs, name) of each option, in the facet's order."""
+    if spec.fixed_values:
+        return [(value, slug, label) for slug, value, label in spec.fixed_values]
+    if spec.end_path:  # years, the most recent first
+        years = sorted(engine.present_values(spec), reverse=True)
+        return [(year, str(year), str(year)) for year in years]
+    if spec.model is not None:
+        choices = [
+            (value.pk, value.slug, spec.option_name(value)) for value in spec.model.objects.all()
+        ]
+    else:
+        choices = [(code, code, spec.option_name(code)) for code in engine.present_values(spec)]
+    if spec.options_by_name:
+        choices.sort(key=lambda choice: choice[2])
+    return choices
+
+
+def _toggle(params: QueryDict, param: str, slug: str) -> str:
+    toggled = params.copy()
+    values = toggled.getlist(param)
+    toggled.setlist(param, [v for v in values if v != slug] if slug in values else [*values, slug])
+    return toggled.urlencode()
