@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from practices.views import healthz
+from toolkit.health import healthz
 
 
 class FaviconView(RedirectView):

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.csv_format import COLUMNS, PLAIN_COLUMNS, csv_line, neutralise_cell
+from practices.db import rows_where_in
 from practices.exchange import exports_postgresql
 from practices.exchange import labels as export_labels
-from practices.exchange.labels import Labels, practice_columns, rows_where_in, utc_date
+from practices.exchange.labels import Labels, practice_columns, utc_date
 from practices.models import Practice
 
 # Where a practice's page is, before its slug; the views give the site's full address.

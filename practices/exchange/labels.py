@@ -1,5 +1,5 @@
 """What both CSV writers (``exports`` in Python, ``exports_postgresql`` in SQL) need: the names
-of everything a practice's row refers to, and plain-SQL reads by id.
+of everything a practice's row refers to, read by id in plain SQL (``practices.db.rows_where_in``).
 
 Which columns hold what comes from the registry: a facet stored as tags (``registry.TAGS``)
 or as a foreign key of the practice (``registry.CHOICE``) is written generically; the
@@ -8,11 +8,11 @@ country, the region and its typology are columns of the practice itself.
 
 import datetime
 
-from django.db import connections
 from django.utils import timezone
 from django_countries import countries
 
 from practices.csv_format import LIST_SEPARATOR, PLAIN_COLUMNS
+from practices.db import rows_where_in
 from practices.models import Practice, Region
 from practices.search.facets.registry import CHOICE, TAGS, of_kind, with_fixed_values
 
@@ -106,23 +106,6 @@ def practice_columns() -> list[str]:
         *PLAIN_COLUMNS,
     ]
     return [Practice._meta.get_field(name).column for name in names]
-
-
-def rows_where_in(database, table, columns, key, values):
-    """``SELECT columns FROM table WHERE key IN values`` in plain SQL: for batches of 2,000 ids
-    the ORM's per-value preparation, and on PostgreSQL the parsing of a long IN list, cost
-    more than the query. Table and column names come from the models and are quoted."""
-    connection = connections[database]
-    quote = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        membership, parameters = "= ANY(%s)", [list(values)]
-    else:
-        membership, parameters = f"IN ({', '.join(['%s'] * len(values))})", list(values)
-    selected = ", ".join(map(quote, columns))
-    sql = f"SELECT {selected} FROM {quote(table)} WHERE {quote(key)} {membership}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        return cursor.fetchall()
 
 
 def utc_date(moment) -> str:

@@ -12,7 +12,7 @@ from django_countries import countries
 
 from practices.models import Practice, Region, Typology
 from practices.search.facets.registry import CHOICE, TAGS, of_kind
-from practices.search.keywords import search_document
+from practices.text import search_document
 
 
 class RealDataPresent(Exception):

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 
 from practices.models import Practice
+from practices.search import fulltext
 from practices.search.criteria import Criteria
 from practices.search.facets.registry import ALL, ANY, FACETS
 from practices.search.keywords import Keywords
@@ -185,7 +186,7 @@ class PracticeFilter(django_filters.FilterSet):
         )
 
     def filter_keywords(self, queryset, name, keywords):
-        return queryset.search(keywords)
+        return fulltext.matching(queryset, keywords)
 
     def keep_for_matching(self, queryset, name, value):
         # Read by the facet's own filter; nothing to filter here.
@@ -225,7 +226,7 @@ class PracticeFilter(django_filters.FilterSet):
             return queryset.order_by("country", "title", "pk")
         if sort == "title" or not keywords:
             return queryset.order_by("title", "pk")
-        return queryset.by_relevance(keywords)
+        return fulltext.by_relevance(queryset, keywords)
 
 
 def _key_of(spec):

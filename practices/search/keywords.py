@@ -1,4 +1,4 @@
-"""Keywords: reading a query once into a value, folding text, excerpts.
+"""Keywords: reading a query once into a value, excerpts (text is folded by ``practices.text``).
 
 The query syntax is PostgreSQL's ``websearch``: quoted phrases, ``-word`` to exclude, ``or``
 between alternatives. ``Keywords.parse`` reads it once (the FilterSet's form does, when it
@@ -10,32 +10,16 @@ import difflib
 import html
 import re
 import shlex
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
 
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_LIGATURES = str.maketrans(
-    {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d"}
-)
+from practices.text import fold
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 SUGGESTIBLE_WORD = re.compile(r"\w{3,}")
 HEADLINE_START, HEADLINE_STOP = "\x02", "\x03"
 EXCERPT_WORDS = 30
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents: "Innovationsnetværk" -> "innovationsnetvaerk"."""
-    if text.isascii():  # nothing to decompose or strip
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def search_document(*parts: str) -> str:
-    """The folded text stored with a practice, one space between its parts."""
-    return " ".join(fold(part) for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -111,21 +95,15 @@ class Keywords:
 
     @property
     def websearch(self) -> str:
-        """The query written anew from its clauses (see ``websearch_text``)."""
+        """The query written anew from its clauses: quoted phrases, ``or`` and ``-`` only,
+        folded. PostgreSQL's websearch_to_tsquery then reads what ``parse_websearch`` read, and
+        never sees the runs of operators that make it fail ("tsquery stack too small" for 200
+        dashes)."""
         parts = []
         for clause in self.clauses:
             alternatives = " or ".join(f'"{phrase}"' for phrase in clause.alternatives)
             parts.append(f"-{alternatives}" if clause.excluded else alternatives)
         return " ".join(parts)
-
-
-def websearch_text(query: str) -> str:
-    """``query`` written anew from its clauses: quoted phrases, ``or`` and ``-`` only, folded.
-
-    PostgreSQL's websearch_to_tsquery then reads what ``parse_websearch`` read, and never sees
-    the runs of operators that make it fail ("tsquery stack too small" for 200 dashes).
-    """
-    return Keywords.parse(query).websearch
 
 
 def excerpt_html(description: str, query: "str | Keywords", headline: str | None = None) -> str:

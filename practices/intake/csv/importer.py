@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from practices import db as database_limits
+from practices import db
 from practices.csv_format import COLUMNS, FIRST_COLUMNS, restore_cell
 from practices.intake.csv.checks import ImportProblem, RowChecker
 from practices.models import Practice, Region
@@ -80,7 +80,7 @@ def import_practices(
         _classify(rows, _existing_practices(rows), report)
         return report
     with transaction.atomic():
-        database_limits.for_an_import()
+        db.for_an_import()
         existing = _existing_practices(rows, lock=True)
         if revisions_seen is not None:
             _refuse_changed_since(rows, existing, revisions_seen, report)

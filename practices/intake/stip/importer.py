@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django_countries import countries
 
-from practices import db as database_limits
+from practices import db
 from practices.intake.csv.checks import ImportProblem
 from practices.intake.csv.importer import ImportReport
 from practices.models import (
@@ -123,7 +123,7 @@ def import_stip(
     if report.problems:
         return report
     with transaction.atomic():
-        database_limits.for_an_import()
+        db.for_an_import()
         _write(initiatives, report, revisions_seen, reason=f"Imported from {source_name}")
         if dry_run or report.problems:
             transaction.set_rollback(True)

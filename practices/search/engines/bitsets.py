@@ -131,7 +131,7 @@ class IndexEngine:
 
 def _fetched(practices, fetch, keywords, headlines):
     practices = fetch(practices)
-    return practices.with_headline(keywords) if headlines else practices
+    return fulltext.with_headline(practices, keywords) if headlines else practices
 
 
 _lock = threading.Lock()

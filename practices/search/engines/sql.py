@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import QueryDict
 from django.utils import timezone
 
+from practices.search import fulltext
 from practices.search.criteria import Criteria
 from practices.search.facets.registry import FACETS, TAGS
 from practices.search.filters import PracticeFilter, active_in
@@ -95,7 +96,7 @@ class SqlEngine:
 
     def ordered(self, fetch: Callable, *, headlines: bool = False) -> Sequence:
         practices = fetch(self.filterset.qs)
-        return practices.with_headline(self.criteria.keywords) if headlines else practices
+        return fulltext.with_headline(practices, self.criteria.keywords) if headlines else practices
 
     def remember(self, purpose: str, search: str, build: Callable):
         return build()  # nothing tells when data searched this way changes

@@ -30,7 +30,7 @@ from functools import cached_property
 from django.db import connections
 from django.utils import timezone
 
-from practices.exchange.labels import rows_where_in
+from practices.db import rows_where_in
 from practices.models import DataVersion, Practice, PracticeChange
 from practices.search.facets.registry import FACETS, TAGS
 

@@ -8,17 +8,21 @@ Each engine is a module with the same four verbs, all taking parsed ``Keywords``
   excerpts itself (PostgreSQL), else unchanged;
 - ``closest_word(term, published)`` and ``similar_tags(taxonomy, terms)``: "did you mean".
 
-``scores`` reads every match's relevance at once, for the in-memory rankings.
+The functions of the same names below take a queryset and a query (text or ``Keywords``) and
+ask the queryset's database's engine; ``scores`` reads every match's relevance at once, for the
+in-memory rankings.
 """
 
 from array import array
 from types import ModuleType
 
 from django.db import connections
+from django.db.models import F, FloatField, Value
 
 from practices.search.fulltext import like as fulltext_like
 from practices.search.fulltext import postgres as fulltext_postgres
 from practices.search.fulltext import sqlite as fulltext_sqlite
+from practices.search.keywords import Keywords
 
 # (alias, database name) -> engine. Deployments migrate before they serve, so the answer holds
 # for the life of the process.
@@ -43,10 +47,47 @@ def _choose(connection) -> ModuleType:
     return fulltext_like
 
 
+def matching(queryset, keywords: Keywords | str):
+    """The practices of ``queryset`` matching a websearch-style keyword query (quotes, -word,
+    or), whatever the case or accents. A query with nothing searchable in it (such as "-" or
+    "or") changes nothing."""
+    keywords = Keywords.of(keywords)
+    if not keywords:
+        return queryset
+    return engine_for(queryset.db).matching(queryset, keywords)
+
+
+def with_relevance(queryset, keywords: Keywords | str):
+    """Annotate ``relevance``: title above original title above description, as each engine
+    can best tell."""
+    keywords = Keywords.of(keywords)
+    if not keywords:
+        return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
+    return engine_for(queryset.db).with_relevance(queryset, keywords)
+
+
+def by_relevance(queryset, keywords: Keywords | str):
+    """Best matches first (see ``with_relevance``), then by title."""
+    keywords = Keywords.of(keywords)
+    if not keywords:  # nothing to rank by
+        return queryset.order_by("title", "pk")
+    return with_relevance(queryset, keywords).order_by(F("relevance").desc(), "title", "pk")
+
+
+def with_headline(queryset, keywords: Keywords | str):
+    """Where the database writes excerpts (PostgreSQL), annotate ``headline``: the best
+    fragment of the description with the matched words marked (see
+    ``keywords.excerpt_html``)."""
+    keywords = Keywords.of(keywords)
+    if not keywords:
+        return queryset
+    return engine_for(queryset.db).with_headline(queryset, keywords)
+
+
 def scores(queryset, keywords) -> tuple[array, array]:
     """(the ids of the practices of ``queryset`` matching ``keywords``, their relevance), in
     no particular order."""
-    matches = queryset.search(keywords).with_relevance(keywords)
+    matches = with_relevance(matching(queryset, keywords), keywords)
     if matches.db and connections[matches.db].vendor == "postgresql":
         return fulltext_postgres.scores(matches)
     ids, relevance = array("q"), array("d")

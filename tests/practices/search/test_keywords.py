@@ -3,7 +3,9 @@ from django.db import connection
 from django.http import QueryDict
 
 from practices.models import Practice
-from practices.search.keywords import Clause, excerpt_html, fold, parse_websearch, websearch_text
+from practices.search import fulltext
+from practices.search.keywords import Clause, Keywords, excerpt_html, parse_websearch
+from practices.text import fold
 from tests.factories import make_practice
 from tests.searching import search_practices
 
@@ -31,12 +33,16 @@ def test_websearch_queries_are_read_like_postgresql_does(query, clauses):
     assert parse_websearch(query) == clauses
 
 
+def _websearch(query):
+    return Keywords.parse(query).websearch
+
+
 def test_postgresql_is_given_the_query_as_we_read_it():
-    assert websearch_text('"Circular Economy" -plastic Skills OR training') == (
+    assert _websearch('"Circular Economy" -plastic Skills OR training') == (
         '"circular economy" -"plastic" "skills" or "training"'
     )
-    assert websearch_text("a " + "-" * 190) == '"a"'
-    assert websearch_text("-" * 200) == ""
+    assert _websearch("a " + "-" * 190) == '"a"'
+    assert _websearch("-" * 200) == ""
 
 
 @pytest.mark.django_db
@@ -54,7 +60,7 @@ def test_runs_of_operators_are_searched_as_the_words_among_them(sample_practices
     for sort in ["", "title"]:
         filterset = search_practices(QueryDict(mutable=True) | {"q": query, "sort": sort})
         assert filterset.is_valid()
-        found = [practice.slug for practice in filterset.qs.with_headline(query)]
+        found = [practice.slug for practice in fulltext.with_headline(filterset.qs, query)]
         meant = search_practices(QueryDict(mutable=True) | {"q": meaning, "sort": sort})
         assert found == [practice.slug for practice in meant.qs]
     if not meaning:
