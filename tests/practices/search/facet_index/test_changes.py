@@ -14,6 +14,8 @@ from django.http import QueryDict
 
 from practices.models import Practice, PracticeChange, Region, ThematicPriority, Typology
 from practices.search import fulltext
+from practices.search.facet_index import build as build_module
+from practices.search.facet_index import changes as changes_module
 from practices.search.facet_index import store as index_module
 from practices.search.facet_index.store import current_index
 from practices.search.selector import search
@@ -22,7 +24,7 @@ from tests.factories import make_practice
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-BUILD = index_module._build
+BUILD = build_module.build_index
 
 
 def rebuilt():
@@ -69,13 +71,13 @@ def indexed(sample_practices):
 def builds(monkeypatch):
     """The indexes built (not applied) from now on."""
     made = []
-    original = index_module._build
+    original = build_module.build_index
 
     def counted(*args, **kwargs):
         made.append(original(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(index_module, "_build", counted)
+    monkeypatch.setattr(build_module, "build_index", counted)
     return made
 
 
@@ -153,7 +155,7 @@ def test_an_import_of_fifty_practices_is_applied_exactly(indexed, builds):
 
 
 def test_too_many_late_practices_rebuild(indexed, builds, monkeypatch):
-    monkeypatch.setattr(index_module, "MOST_LATE", 2)
+    monkeypatch.setattr(changes_module, "MOST_LATE", 2)
     for number in range(3):
         make_practice(slug=f"late-{number}", title=f"Late {number}")
         current_index()
@@ -168,7 +170,7 @@ def test_a_region_change_rebuilds(indexed, builds):
 
 
 def test_more_changes_than_worth_applying_rebuild(indexed, builds, monkeypatch):
-    monkeypatch.setattr(index_module, "MOST_CHANGES_APPLIED", 2)
+    monkeypatch.setattr(changes_module, "MOST_CHANGES_APPLIED", 2)
     Practice.objects.filter(slug__in=["newco-helsinki", "circular-flanders", "cluster-policy-poland"]).update(
         description="Changed."
     )  # fmt: skip
