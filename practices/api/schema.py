@@ -13,8 +13,9 @@ API in agreement:
 from django_countries import countries
 
 from practices.search.facets.registry import FACETS, SPAN
-from practices.search.filters import KEYWORDS_MAX_LENGTH, ActiveInYearFilter
+from practices.search.filters import KEYWORDS_MAX_LENGTH
 from practices.search.selector import MAX_PAGE_SIZE
+from practices.years import YEARS
 from toolkit.middleware import MAX_API_QUERY_BYTES
 
 ERROR = {
@@ -108,7 +109,7 @@ def _make_exact(parameter, facets):
     elif name in facets:
         spec = facets[name]
         if spec.kind == SPAN:
-            years = ActiveInYearFilter.YEARS
+            years = YEARS
             item = {"type": "integer", "minimum": years.start, "maximum": years.stop - 1}
             bounds = f"years from {years.start} to {years.stop - 1}"
         else:

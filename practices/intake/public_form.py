@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils.text import slugify
 from django_countries import countries
 
+from practices.intake.slugs import free_slug
 from practices.models import (
     Practice,
     StrategicChallenge,
@@ -72,7 +72,7 @@ def submit_suggestion(*, data: dict) -> Practice:
     """Save a valid suggestion as a draft practice with its submitter apart, and tell the
     curators. Returns the draft."""
     practice = Practice(
-        slug=_free_slug(data["title"]),
+        slug=free_slug(data["title"], fallback="suggested-practice", suffix="-suggested"),
         title=data["title"],
         description=data["description"],
         country=data["country"],
@@ -111,11 +111,3 @@ def _tell_curators(practice):
         recipient_list=settings.CURATOR_EMAILS,
         fail_silently=True,  # a mail server down must not lose the suggestion
     )
-
-
-def _free_slug(title) -> str:
-    base = slugify(title)[:150] or "suggested-practice"
-    slug, number = f"{base}-suggested", 2
-    while Practice.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-suggested-{number}", number + 1
-    return slug

@@ -14,6 +14,7 @@ from practices.search import fulltext
 from practices.search.criteria import Criteria
 from practices.search.facets.registry import ALL, ANY, FACETS
 from practices.search.keywords import Keywords
+from practices.years import YEARS
 
 KEYWORDS_MAX_LENGTH = 200
 
@@ -80,11 +81,9 @@ class FixedValuesFilter(django_filters.MultipleChoiceFilter):
 class ActiveInYearFilter(django_filters.MultipleChoiceFilter):
     """Years in which a practice runs: ``?year=2021``; with several, active in each."""
 
-    YEARS = range(1900, 2101)
-
     def __init__(self, *args, spec, **kwargs):
         self.spec = spec
-        kwargs["choices"] = [(str(year), str(year)) for year in self.YEARS]
+        kwargs["choices"] = [(str(year), str(year)) for year in YEARS]
         super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):

@@ -11,8 +11,9 @@ from django.http import QueryDict
 from django_countries import countries
 
 from practices.search.facets.registry import ALL, ANY, FACETS
-from practices.search.filters import SORT_CHOICES, ActiveInYearFilter
+from practices.search.filters import SORT_CHOICES
 from practices.search.keywords import Keywords
+from practices.years import YEARS
 
 
 def forgiven(data: QueryDict, errors: dict) -> tuple[QueryDict, list[str]]:
@@ -58,7 +59,7 @@ def _known_values(spec) -> dict[str, str]:
     if spec.fixed_values:
         slugs = [slug for slug, _, _ in spec.fixed_values]
     elif spec.end_path:
-        slugs = [str(year) for year in ActiveInYearFilter.YEARS]
+        slugs = [str(year) for year in YEARS]
     elif spec.model is not None:
         slugs = list(spec.model.objects.values_list("slug", flat=True))
     else:

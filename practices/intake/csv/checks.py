@@ -11,8 +11,10 @@ from django.utils import timezone
 from django_countries import countries
 
 from practices.csv_format import PLAIN_COLUMNS, YEAR_COLUMNS, split_list
+from practices.intake.report import ImportProblem
 from practices.models import Practice, Region, Typology
 from practices.search.facets.registry import CHOICE, TAGS, of_kind, with_fixed_values
+from practices.years import parse_year
 
 TEXT_LIMITS = {
     "slug": Practice._meta.get_field("slug").max_length,
@@ -26,18 +28,6 @@ PLAIN_TEXT_LIMITS = {
     "organisation": Practice._meta.get_field("organisation").max_length,
     "source_id": Practice._meta.get_field("source_id").max_length,
 }
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -259,10 +249,10 @@ class RowChecker:
     def _year(column, text, problem):
         if not text:
             return None
-        if not (text.isascii() and text.isdigit()) or not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+        year = parse_year(text)
+        if year is None:
             problem(column, f"{text!r} is not a year like 2021.")
-            return None
-        return int(text)
+        return year
 
     def _links(self, column, text, problem) -> str:
         """One address a line, as the practice holds them; the export writes them so."""

@@ -5,50 +5,16 @@ file, and every problem is reported with its row and column. Rows are numbered a
 spreadsheet shows them: the header is row 1.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.utils import timezone
 
 from practices import db
 from practices.csv_format import COLUMNS, FIRST_COLUMNS, restore_cell
 from practices.intake.csv.checks import ImportProblem, RowChecker
+from practices.intake.files import content_of, read_csv
+from practices.intake.report import ImportReport, refuse_changed_since
 from practices.models import Practice, Region
 from practices.versions import one_version
-
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-@dataclass
-class ImportReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
-    dry_run: bool = False
-    # what each updated practice changes: {slug: [(field or tags, old, new), ...]}
-    changes: dict = field(default_factory=dict)
-    # the revision of each practice the import read (by slug, or source id for STIP): a
-    # confirmation refuses to write over a practice saved since its preview
-    revisions: dict = field(default_factory=dict)
-
-    @property
-    def ok(self):
-        return not self.problems
-
-    def summary(self):
-        if self.problems:
-            count = len(self.problems)
-            found = "1 problem" if count == 1 else f"{count} problems"
-            return f"Refused: {found} found; nothing was changed."
-        counts = (len(self.created), len(self.updated), len(self.unchanged))
-        if self.dry_run:
-            return "Dry run: {} to create, {} to update, {} unchanged; nothing written.".format(
-                *counts
-            )
-        return "{} created, {} updated, {} unchanged.".format(*counts)
 
 
 def import_practices(
@@ -69,8 +35,7 @@ def import_practices(
     whole file is refused if any of its practices was created or saved since then.
     """
     report = ImportReport(dry_run=dry_run)
-    raw = source if isinstance(source, bytes) else source.read(MAX_FILE_BYTES + 1)
-    records = _read_records(raw, report)
+    records = _read_records(content_of(source), report)
     if records is None:
         return report
     rows = _check_rows(records, report, progress)
@@ -83,7 +48,12 @@ def import_practices(
         db.for_an_import()
         existing = _existing_practices(rows, lock=True)
         if revisions_seen is not None:
-            _refuse_changed_since(rows, existing, revisions_seen, report)
+            found = [
+                (row.number, "slug", slug, existing.get(slug))
+                for row in rows
+                for slug in [row.practice["slug"]]
+            ]
+            refuse_changed_since(report, found, revisions_seen)
             if report.problems:
                 return report
         _write(rows, existing, report, progress, reason=f"Imported from {source_name}")
@@ -91,32 +61,8 @@ def import_practices(
 
 
 def _read_records(raw: bytes, report):
-    if len(raw) > MAX_FILE_BYTES:
-        report.problems.append(
-            ImportProblem(1, "", f"The file is larger than {MAX_FILE_BYTES // 2**20} MB.")
-        )
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        report.problems.append(
-            ImportProblem(line, "", "The file is not UTF-8 text (save it as CSV UTF-8).")
-        )
-        return None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        report.problems.append(
-            ImportProblem(line, "", "The file holds binary data: it is not a CSV file.")
-        )
-        return None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as error:
-        report.problems.append(ImportProblem(0, "", f"The file is not valid CSV: {error}."))
-        return None
-    if not records:
-        report.problems.append(ImportProblem(1, "", "The file is empty: expected a header row."))
+    records = read_csv(raw, report)
+    if records is None:
         return None
     header = [name.strip() for name in records[0]]
     # The column of a facet added after the first release may be absent (a file written
@@ -180,22 +126,6 @@ def _existing_practices(rows, *, lock=False):
         batch = practices.filter(slug__in=slugs[start : start + 1000])
         existing.update({practice.slug: practice for practice in batch})
     return existing
-
-
-def _refuse_changed_since(rows, existing, revisions_seen, report):
-    for row in rows:
-        slug = row.practice["slug"]
-        practice = existing.get(slug)
-        revision = practice.revision if practice is not None else None
-        if revision != revisions_seen.get(slug):
-            report.problems.append(
-                ImportProblem(
-                    row.number,
-                    "slug",
-                    f"{slug!r} was created or saved by someone else after the preview: "
-                    "preview the file again to see what it would change now.",
-                )
-            )
 
 
 def _changes(practice, row) -> list[tuple[str, str, str]]:
