@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from practices.models import Practice
-from practices.search.engines import bitsets as index_engine
-from practices.search.engines.bitsets import IndexedResults, keyword_ranking
+from practices.search.engines import bitsets, rankings
+from practices.search.engines.bitsets import IndexedResults
+from practices.search.engines.rankings import keyword_ranking
 from practices.search.facet_index.store import current_index
 from practices.search.keywords import Keywords
 from practices.search.selector import search
@@ -38,7 +39,7 @@ SLICES = [(0, 3), (3, 6), (2, 20), (14, 15), (0, 100), (7, 7)]
 
 @pytest.fixture(autouse=True)
 def no_rankings_from_other_tests():
-    index_engine.forget_rankings()
+    rankings.kept_rankings.clear()
 
 
 def searched(query_string):
@@ -51,7 +52,7 @@ def indexed_results(filterset, queryset):
     """The results of the search in display order, from the index engine, each practice
     fetched from ``queryset``."""
     engine = search(filterset.data).engine
-    assert isinstance(engine, index_engine.IndexEngine)
+    assert isinstance(engine, bitsets.IndexEngine)
     return engine.ordered(lambda practices: practices if practices.query.order_by else queryset)
 
 
@@ -110,7 +111,7 @@ def test_unpublishing_drops_a_practice_from_the_ranked_pages(sample_practices):
 
 
 def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
-    monkeypatch.setattr(index_engine, "MAX_RANKINGS", 2)
+    monkeypatch.setattr(rankings, "MAX_RANKINGS", 2)
     index, published = current_index(), Practice.objects.published()
     cluster = keyword_ranking(index, published, Keywords.parse("cluster"))
     keyword_ranking(index, published, Keywords.parse("innovation"))
@@ -121,19 +122,19 @@ def test_only_the_most_recent_rankings_are_kept(sample_practices, monkeypatch):
         index, published, Keywords.parse("skills")
     )  # drops "innovation", the least recent
     assert keyword_ranking(index, published, Keywords.parse("cluster")) is cluster
-    assert [key[-1] for key in index_engine._rankings] == ["skills", "cluster"]
+    assert [key[-1] for key in rankings.kept_rankings] == ["skills", "cluster"]
 
 
 def test_rankings_kept_stay_within_their_memory_budget(sample_practices, monkeypatch):
     index, published = current_index(), Practice.objects.published()
     cluster = keyword_ranking(index, published, Keywords.parse("cluster"))
-    monkeypatch.setattr(index_engine, "MOST_RANKING_BYTES", cluster.size + 1)
+    monkeypatch.setattr(rankings, "MOST_RANKING_BYTES", cluster.size + 1)
     innovation = keyword_ranking(index, published, Keywords.parse("innovation"))
-    assert [key[-1] for key in index_engine._rankings] == ["innovation"]  # both would not fit
+    assert [key[-1] for key in rankings.kept_rankings] == ["innovation"]  # both would not fit
     assert keyword_ranking(index, published, Keywords.parse("innovation")) is innovation
-    monkeypatch.setattr(index_engine, "MOST_RANKING_BYTES", 0)
+    monkeypatch.setattr(rankings, "MOST_RANKING_BYTES", 0)
     keyword_ranking(index, published, Keywords.parse("skills"))
-    assert [key[-1] for key in index_engine._rankings] == ["skills"]  # the newest is kept
+    assert [key[-1] for key in rankings.kept_rankings] == ["skills"]  # the newest is kept
 
 
 def test_a_repeated_keyword_search_does_not_rank_again(
@@ -171,7 +172,7 @@ def test_a_ranking_is_shared_with_the_other_processes(sample_practices, django_a
     index = current_index()
     published = Practice.objects.published()
     first = keyword_ranking(index, published, Keywords.parse("cluster"))
-    index_engine.forget_rankings()  # as another process, with none of its own
+    rankings.kept_rankings.clear()  # as another process, with none of its own
     with django_assert_num_queries(0):  # read from the shared cache, not ranked again
         second = keyword_ranking(index, published, Keywords.parse("cluster"))
     assert second is not first
@@ -185,6 +186,6 @@ def test_a_ranking_is_shared_with_the_other_processes(sample_practices, django_a
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=40))
 def test_scores_sort_best_first_as_integers_and_come_back_unchanged(relevance):
-    keys = index_engine._descending(array("d", relevance))
+    keys = rankings._descending(array("d", relevance))
     best_first = sorted(relevance, key=lambda score: -score)
-    assert list(index_engine._scores(sorted(keys))) == [score + 0.0 for score in best_first]
+    assert list(rankings._scores(sorted(keys))) == [score + 0.0 for score in best_first]

@@ -132,9 +132,9 @@ def test_writes_of_every_kind_in_a_row_stay_exact(indexed, builds):
 
 
 def test_an_import_of_fifty_practices_is_applied_exactly(indexed, builds):
-    from practices.search.engines.bitsets import forget_rankings
+    from practices.search.engines.rankings import kept_rankings
 
-    forget_rankings()
+    kept_rankings.clear()
     search(QueryDict("q=cluster"))  # a ranking to carry over
     for number in range(50):
         make_practice(
@@ -244,9 +244,9 @@ def test_writes_from_two_processes_at_once_leave_the_index_exact(indexed):
 
 
 def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed, builds):
-    from practices.search.engines.bitsets import forget_rankings
+    from practices.search.engines.rankings import kept_rankings
 
-    forget_rankings()
+    kept_rankings.clear()
     query = "q=cluster"
     before = [p.slug for p in search(QueryDict(query), page=1, page_size=100).page]
     practice = Practice.objects.get(slug=before[-1])  # the last match becomes the best one
@@ -269,13 +269,13 @@ def test_a_keyword_ranking_follows_an_applied_save_exactly(indexed, builds):
 
 
 def test_a_ranking_follows_several_applied_saves_in_a_row(indexed, monkeypatch):
-    from practices.search.engines import bitsets as index_engine
+    from practices.search.engines import rankings
 
-    index_engine.forget_rankings()
+    rankings.kept_rankings.clear()
     carried = []
-    original = index_engine._carried_over
+    original = rankings._carried_over
     monkeypatch.setattr(
-        index_engine, "_carried_over", lambda *args: carried.append(1) or original(*args)
+        rankings, "_carried_over", lambda *args: carried.append(1) or original(*args)
     )
     search(QueryDict("q=cluster"))  # ranked on this version
     for slug in ["newco-helsinki", "circular-flanders"]:  # two saves, no keyword search between
@@ -300,7 +300,7 @@ def test_a_ranking_is_not_shared_between_indexes_whose_slots_differ(indexed):
     read by an index of the same layout."""
     from django.core.cache import cache
 
-    from practices.search.engines import bitsets as index_engine
+    from practices.search.engines import rankings
     from practices.search.keywords import Keywords
 
     make_practice(slug="aaa", title="Aaa cluster first", description="Cluster cluster.")
@@ -308,11 +308,11 @@ def test_a_ranking_is_not_shared_between_indexes_whose_slots_differ(indexed):
     rebuilt_here = BUILD("default", applied.version, logged=True)
     assert applied.layout != rebuilt_here.layout and applied.ids != rebuilt_here.ids
     cache.clear()
-    index_engine.forget_rankings()
+    rankings.kept_rankings.clear()
     published, keywords = Practice.objects.published(), Keywords.parse("cluster")
-    index_engine.keyword_ranking(rebuilt_here, published, keywords)  # shared
-    index_engine.forget_rankings()  # as another process
-    ranked = index_engine.keyword_ranking(applied, published, keywords)
+    rankings.keyword_ranking(rebuilt_here, published, keywords)  # shared
+    rankings.kept_rankings.clear()  # as another process
+    ranked = rankings.keyword_ranking(applied, published, keywords)
     expected = list(
         fulltext.by_relevance(fulltext.matching(published, "cluster"), "cluster").values_list(
             "pk", flat=True
