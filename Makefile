@@ -44,6 +44,7 @@ screenshots: install chromium
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 migrations-check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django_countries import countries
 
-from explore import overview
+from explore import overview, world_map
 from factsheets.models import CountryFactsheet
 
 
@@ -55,7 +55,12 @@ def country_list(request):
     sorts by name or by number (the maps' accessible alternative)."""
     order = "-count" if request.GET.get("sort") == "-count" else "name"
     rows = overview.country_rows(order)
-    context = {"rows": rows, "order": order, "maps": overview.country_maps(rows)}
+    context = {
+        "rows": rows,
+        "order": order,
+        "maps": overview.country_maps(rows),
+        "marker_radius": world_map.MARKER_RADIUS,
+    }
     return render(request, "explore/country_list.html", context)
 
 

@@ -6,6 +6,8 @@ default) and compute Retry-After; the rates come from settings, read on every re
 they can be changed without touching code.
 """
 
+import math
+
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
@@ -27,3 +29,11 @@ class ExportRateThrottle(ClientRateThrottle):
 
 class SuggestRateThrottle(ClientRateThrottle):
     scope = "suggest"
+
+
+def seconds_to_wait(throttle: ClientRateThrottle, request) -> int | None:
+    """None when ``throttle`` lets ``request`` through (and counts it), else the whole seconds
+    to wait, for the refusal's text and its Retry-After header."""
+    if throttle.allow_request(request, None):
+        return None
+    return math.ceil(throttle.wait() or 1)

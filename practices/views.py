@@ -1,16 +1,13 @@
-import math
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from practices.exchange.exports import csv_chunks, export_filename, practice_url_prefix
-from practices.exchange.exports_xlsx import xlsx_file
 from practices.intake.public_form import SuggestionForm, submit_suggestion
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
@@ -21,7 +18,7 @@ from practices.search.forgiving import forgiven, without_empty_keywords
 from practices.search.keywords import excerpt_html, highlight_html
 from practices.search.related import related_to
 from practices.search.selector import search
-from practices.throttles import ExportRateThrottle, SuggestRateThrottle
+from practices.throttles import SuggestRateThrottle, seconds_to_wait
 from toolkit.staff_auth import verified_staff
 
 PAGE_SIZE = 10
@@ -97,68 +94,12 @@ def _search_page(params):
     )
 
 
-def practice_export(request):
-    """Every published practice matching the search, as CSV, in the search page's order."""
-    result, refusal = _export_search(request)
-    if refusal:
-        return refusal
-    response = StreamingHttpResponse(
-        csv_chunks(result.practices, url_prefix=practice_url_prefix(request)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(result.params)}"'
-    return response
-
-
-def practice_export_xlsx(request):
-    """The CSV export's rows and columns as an Excel workbook, with what the search was."""
-    result, refusal = _export_search(request)
-    if refusal:
-        return refusal
-    search = [(name, result.params.getlist(name)) for name in result.params]
-    workbook = xlsx_file(
-        result.practices,
-        url_prefix=practice_url_prefix(request),
-        search=search,
-        export_url=request.build_absolute_uri(),
-    )
-    filename = export_filename(result.params).removesuffix(".csv") + ".xlsx"
-    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _export_search(request):
-    """(the search of an export, None), or (None, the response refusing it): too many
-    exports from one address, or a search that cannot run."""
-    throttle = ExportRateThrottle()
-    if not throttle.allow_request(request, None):
-        wait = math.ceil(throttle.wait() or 1)
-        response = HttpResponse(
-            f"Too many exports from your address: try again in {wait} seconds.\n",
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(wait)
-        return None, response
-    result = search(request.GET, page=None)
-    if result.errors:
-        message = "This search could not be run:\n" + "\n".join(result.problems) + "\n"
-        refusal = HttpResponse(
-            message, status=result.status, content_type="text/plain; charset=utf-8"
-        )
-        return None, refusal
-    return result, None
-
-
 def practice_suggest(request):
     """The public form to suggest a practice; a valid one becomes a draft for the curators."""
     if request.method != "POST":
         return render(request, "practices/suggest.html", {"form": SuggestionForm()})
-    throttle = SuggestRateThrottle()
-    if not throttle.allow_request(request, None):
-        wait = math.ceil(throttle.wait() or 1)
+    wait = seconds_to_wait(SuggestRateThrottle(), request)
+    if wait is not None:
         response = render(request, "practices/suggest_limited.html", {"wait": wait}, status=429)
         response["Retry-After"] = str(wait)
         return response

@@ -70,7 +70,7 @@ class LongApiQueryMiddleware:
 
     def __call__(self, request):
         too_long = len(request.META.get("QUERY_STRING", "")) > MAX_API_QUERY_BYTES
-        if too_long and request.path.startswith("/api/"):
+        if too_long and request.path.startswith(settings.API_PREFIX):
             return JsonResponse(
                 {"detail": f"The query string is longer than {MAX_API_QUERY_BYTES} bytes."},
                 status=414,
@@ -93,7 +93,7 @@ class DatabaseUnavailableMiddleware:
             return None
         # the database down, or a statement past its time limit (settings.STATEMENT_TIMEOUT_MS)
         logging.getLogger("toolkit.database").error("Database unavailable: %s", exception)
-        if request.path.startswith("/api/"):
+        if request.path.startswith(settings.API_PREFIX):
             response = JsonResponse(
                 {"detail": "The service is temporarily unavailable: try again in a moment."},
                 status=503,

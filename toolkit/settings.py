@@ -266,6 +266,9 @@ COUNTRIES_FIRST_BREAK = None
 # The European Union itself holds practices of its own (STIP Compass: "EU").
 COUNTRIES_OVERRIDE = {"XK": "Kosovo", "EU": "European Union"}
 
+# Where the JSON API lives: its URLs, and the answers that speak JSON under it (404, 414, 503).
+API_PREFIX = "/api/"
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

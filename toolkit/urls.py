@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -17,7 +18,7 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("", include("explore.urls")),
     path("practices/", include("practices.urls")),
-    path("api/", include("practices.api.urls")),
+    path(settings.API_PREFIX.lstrip("/"), include("practices.api.urls")),
     path("data/", include("opendata.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

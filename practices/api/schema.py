@@ -10,8 +10,10 @@ API in agreement:
   unreachable, with Retry-After).
 """
 
+from django.conf import settings
 from django_countries import countries
 
+from practices.api.pagination import PracticePagination
 from practices.search.facets.registry import FACETS, SPAN
 from practices.search.filters import KEYWORDS_MAX_LENGTH
 from practices.search.selector import MAX_PAGE_SIZE
@@ -70,7 +72,7 @@ def exact_description(result, generator, request, public):
                 responses.setdefault(status, response)
             if path.endswith("{slug}/"):
                 responses["404"] = _not_found("No published practice has this slug.")
-            elif path == "/api/practices/":
+            elif path == f"{settings.API_PREFIX}practices/":
                 responses["404"] = _not_found("The page is past the last page of the results.")
     return result
 
@@ -91,7 +93,7 @@ def _make_exact(parameter, facets):
             "type": "integer",
             "minimum": 1,
             "maximum": MAX_PAGE_SIZE,
-            "default": 20,
+            "default": PracticePagination.page_size,
         }
         parameter["description"] = f"Practices per page, from 1 to {MAX_PAGE_SIZE}."
     elif name == "sort":

@@ -14,7 +14,6 @@ KEYWORDS = ["cluster policy", "clusters", "industrial policy", "regional develop
 
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-LICENCE_SHORT = "CC BY 4.0"
 STIP_CREDIT = (
     "Records imported from the EC-OECD STIP Compass carry facts from EC-OECD (2021), STIP "
     "Compass: International Database on Science, Technology and Innovation Policy, "
