@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from practices.csv_format import COLUMNS, DERIVED_COLUMNS, LIST_SEPARATOR, YEAR_COLUMNS
 from practices.models import Practice, Region
-from practices.search.facets.registry import FACETS, TAGS
+from practices.search.facets.registry import FACETS, FIELD
 
 # The columns that are a model field of another name, or no field at all.
 _PRACTICE_FIELD_OF = {"updated": "updated_at"}
@@ -70,21 +70,9 @@ def _column(name, facets, named) -> Column:
 
 
 def _facet_column(name, spec) -> Column:
-    several = spec.kind == TAGS
-    if spec.fixed_values:
-        options = [slug for slug, _, _ in spec.fixed_values]
-        return Column(name, f"{spec.label}.", "one of the values; empty: unknown", options)
-    if spec.model is None:  # the country
-        return Column(
-            name,
-            f"{spec.label}: its ISO 3166-1 alpha-2 code; EU for the European Union itself.",
-            "two capital letters",
-        )
-    by_slug = spec.csv_by_slug
-    options = [tag.slug if by_slug else tag.name for tag in spec.model.objects.all()]
-    kind = "codes" if by_slug else "names"
-    if several:
-        values = f"{kind}, separated by '{LIST_SEPARATOR}'; may be empty"
+    values, options = spec.kind.column_values(spec)
+    if spec.kind == FIELD:  # the country
+        meaning = f"{spec.label}: its ISO 3166-1 alpha-2 code; EU for the European Union itself."
     else:
-        values = f"one of the {kind}; may be empty"
-    return Column(name, f"{spec.label}.", values, options)
+        meaning = f"{spec.label}."
+    return Column(name, meaning, values, options)

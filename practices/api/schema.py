@@ -11,13 +11,11 @@ API in agreement:
 """
 
 from django.conf import settings
-from django_countries import countries
 
 from practices.api.pagination import PracticePagination
 from practices.search.facets.registry import FACETS, SPAN
 from practices.search.filters import KEYWORDS_MAX_LENGTH
 from practices.search.selector import MAX_PAGE_SIZE
-from practices.years import YEARS
 from toolkit.middleware import MAX_API_QUERY_BYTES
 
 ERROR = {
@@ -53,11 +51,7 @@ SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 
 def allowed_values(spec) -> list[str]:
     """What the API accepts for one facet's parameter, as its FilterSet does."""
-    if spec.fixed_values:
-        return [slug for slug, _, _ in spec.fixed_values]
-    if spec.model is None:  # the country: every code django-countries knows
-        return sorted(code for code, _ in countries)
-    return list(spec.model.objects.values_list("slug", flat=True))
+    return spec.url_values()
 
 
 def exact_description(result, generator, request, public):
@@ -110,14 +104,7 @@ def _make_exact(parameter, facets):
         parameter["schema"] = {"type": "string", "maxLength": KEYWORDS_MAX_LENGTH}
     elif name in facets:
         spec = facets[name]
-        if spec.kind == SPAN:
-            years = YEARS
-            item = {"type": "integer", "minimum": years.start, "maximum": years.stop - 1}
-            bounds = f"years from {years.start} to {years.stop - 1}"
-        else:
-            values = allowed_values(spec)
-            item = {"type": "string", "enum": values}
-            bounds = f"one of {len(values)} values"
+        item, bounds = spec.kind.openapi_item(spec)
         parameter["schema"] = {"type": "array", "items": item}
         if spec.switchable:
             combining = f"practices with all of them, or any with {spec.match_param}=any"

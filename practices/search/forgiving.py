@@ -8,12 +8,10 @@ hear about their mistakes.
 """
 
 from django.http import QueryDict
-from django_countries import countries
 
 from practices.search.facets.registry import ALL, ANY, FACETS
 from practices.search.filters import SORT_CHOICES
 from practices.search.keywords import Keywords
-from practices.years import YEARS
 
 
 def forgiven(data: QueryDict, errors: dict) -> tuple[QueryDict, list[str]]:
@@ -56,12 +54,5 @@ def without_empty_keywords(data: QueryDict) -> tuple[QueryDict, list[str]]:
 
 def _known_values(spec) -> dict[str, str]:
     """Each value of a facet as the URL spells it, by its folded form."""
-    if spec.fixed_values:
-        slugs = [slug for slug, _, _ in spec.fixed_values]
-    elif spec.end_path:
-        slugs = [str(year) for year in YEARS]
-    elif spec.model is not None:
-        slugs = list(spec.model.objects.values_list("slug", flat=True))
-    else:
-        slugs = [code for code, _ in spec.field.choices] or list(countries)
+    slugs = spec.url_values()
     return {str(slug).casefold(): str(slug) for slug in slugs}

@@ -54,7 +54,7 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
             any_of=spec.switchable and params.get(spec.match_param) == ANY,
         )
         known = set()
-        for key, slug, name in _choices(spec, engine):
+        for key, slug, name in spec.kind.options(spec, engine):
             known.add(slug)
             facet.options.append(
                 FacetOption(slug, name, counts.get(key, 0), slug in chosen, spec.param, params)
@@ -64,24 +64,6 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
             facet.options.append(FacetOption(slug, name, 0, True, spec.param, params))
         facets.append(facet)
     return facets
-
-
-def _choices(spec, engine) -> list[tuple]:
-    """(key the engine counts by, slug in URLs, name) of each option, in the facet's order."""
-    if spec.fixed_values:
-        return [(value, slug, label) for slug, value, label in spec.fixed_values]
-    if spec.end_path:  # years, the most recent first
-        years = sorted(engine.present_values(spec), reverse=True)
-        return [(year, str(year), str(year)) for year in years]
-    if spec.model is not None:
-        choices = [
-            (value.pk, value.slug, spec.option_name(value)) for value in spec.model.objects.all()
-        ]
-    else:
-        choices = [(code, code, spec.option_name(code)) for code in engine.present_values(spec)]
-    if spec.options_by_name:
-        choices.sort(key=lambda choice: choice[2])
-    return choices
 
 
 def _toggle(params: QueryDict, param: str, slug: str) -> str:

@@ -35,14 +35,19 @@ from practices.models import (
     ThematicPriority,
     Typology,
 )
+from practices.search.facets.kinds import (
+    CHOICE,
+    FIELD,
+    FIXED,
+    SPAN,
+    TAGS,
+    THROUGH,
+    FacetKind,
+)
 
-# How a facet's values are stored, which decides how the export, the import and the generator
-# write and read them.
-TAGS = "tags"  # a many-to-many relation of Practice
-CHOICE = "choice"  # a foreign key of Practice
-FIELD = "field"  # a plain field of Practice with choices (country)
-THROUGH = "through"  # a taxonomy reached through another relation (a region's typology)
-SPAN = "span"  # the years from a start field to an end field (active in year)
+# How a facet's values are stored decides how it is filtered, counted, listed, documented and
+# written; each way is a class of ``kinds`` (re-exported here: ``of_kind(TAGS)``).
+__all__ = ["CHOICE", "FIELD", "FIXED", "SPAN", "TAGS", "THROUGH", "FacetKind"]
 
 
 @dataclass(frozen=True)
@@ -63,17 +68,25 @@ class FacetSpec:
     end_path: str = ""
 
     @cached_property
-    def kind(self) -> str:
+    def kind(self) -> FacetKind:
+        """How its values are stored (``kinds``), told from its declaration and its field."""
         if self.end_path:
             return SPAN
         if "__" in self.path:
             return THROUGH
+        if self.fixed_values:
+            return FIXED
         field = Practice._meta.get_field(self.path)
         if field.many_to_many:
             return TAGS
         if field.many_to_one:
             return CHOICE
         return FIELD
+
+    def url_values(self) -> list[str]:
+        """Every value its URL parameter may carry (the API, the forgiving reader and the
+        data page's column list read this)."""
+        return self.kind.url_values(self)
 
     @property
     def field(self):
@@ -209,9 +222,9 @@ FACET_QUERY_PARAMS: tuple[str, ...] = tuple(
 
 def with_fixed_values() -> list[FacetSpec]:
     """The facets of a plain field of a few values (evaluated), in the registry's order."""
-    return [spec for spec in FACETS if spec.fixed_values]
+    return of_kind(FIXED)
 
 
-def of_kind(kind: str) -> list[FacetSpec]:
+def of_kind(kind: FacetKind) -> list[FacetSpec]:
     """The facets stored in one way (``TAGS``, ``CHOICE``, ...), in the registry's order."""
     return [spec for spec in FACETS if spec.kind == kind]

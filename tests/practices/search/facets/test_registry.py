@@ -11,6 +11,7 @@ from practices.search.facets.registry import (
     FACET_QUERY_PARAMS,
     FACETS,
     FIELD,
+    FIXED,
     PARAMS,
     SPAN,
     TAGS,
@@ -30,7 +31,8 @@ def test_each_facet_is_stored_the_way_its_kind_says():
         "target_group",
     ]
     assert [spec.param for spec in of_kind(CHOICE)] == ["territorial_validity", "budget"]
-    assert [spec.param for spec in of_kind(FIELD)] == ["country", "evaluated"]
+    assert [spec.param for spec in of_kind(FIELD)] == ["country"]
+    assert [spec.param for spec in of_kind(FIXED)] == ["evaluated"]
     assert [spec.param for spec in of_kind(THROUGH)] == ["typology"]
     assert [spec.param for spec in of_kind(SPAN)] == ["year"]
     assert all(spec.multi_valued == (spec.kind in (TAGS, SPAN)) for spec in FACETS)

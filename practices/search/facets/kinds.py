@@ -1,0 +1,287 @@
+"""How a facet's values are stored, as classes: one per storage kind, each answering the
+questions the rest of the code asks of a facet (in the manner of Datasette's ``facets.py``).
+
+- ``filter(spec)``: the django-filter filter of its URL parameter;
+- ``url_values(spec)``: every value its parameter may carry (the forgiving URL reader, the
+  OpenAPI enum and the data page's column list read this one answer);
+- ``key_of(spec)``: how the engines know a cleaned value (a taxonomy's id, a stored value);
+- ``options(spec, engine)``: (key counted by, slug in URLs, name) of each option of a panel;
+- ``sql_counts(spec, engine, within)``: {key: results} for the SQL engine;
+- ``openapi_item(spec)``: the JSON schema of one value, and its bounds in words;
+- ``column_values(spec)``: what the CSV column holds, in words, and its values.
+
+A facet of an existing kind is therefore one registry entry (``registry.FACETS``) plus its
+model field and migration. The kinds read the registry's ``FacetSpec`` only through its
+declared attributes, so this module imports nothing of the registry.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Count, Max, Min, Q, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from practices.csv_format import LIST_SEPARATOR
+from practices.years import YEARS
+
+
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several taxonomy values named by slug: ``?priority=resilience&priority=green-transition``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        # Each link table row is unique per (practice, tag) and each single-valued field holds
+        # one value, so no filter here can repeat a practice: DISTINCT would only cost time.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        # Compare by primary key: the URL names a slug, the rows store the taxonomy's id.
+        return {self.field_name: v.pk}
+
+    def filter(self, queryset, value):
+        if value and self.conjoined and self.parent.asks_any_of(self.field_name):
+            # Any of the chosen tags: one subquery on the link table, so a practice carrying
+            # two of them is still one row.
+            relation = queryset.model._meta.get_field(self.field_name)
+            links = relation.remote_field.through.objects.filter(
+                **{f"{relation.m2m_reverse_field_name()}__in": [tag.pk for tag in value]}
+            )
+            return queryset.filter(pk__in=links.values(relation.m2m_field_name()))
+        return super().filter(queryset, value)
+
+
+class FixedValuesFilter(django_filters.MultipleChoiceFilter):
+    """A plain field of a few values named by slug: ``?evaluated=yes``; any of them matches."""
+
+    def __init__(self, *args, spec, **kwargs):
+        self.spec = spec
+        kwargs["choices"] = [(slug, label) for slug, _, label in spec.fixed_values]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        stored = [self.spec.stored(slug) for slug in value]
+        return queryset.filter(**{f"{self.field_name}__in": stored})
+
+
+class ActiveInYearFilter(django_filters.MultipleChoiceFilter):
+    """Years in which a practice runs: ``?year=2021``; with several, active in each."""
+
+    def __init__(self, *args, spec, **kwargs):
+        self.spec = spec
+        kwargs["choices"] = [(str(year), str(year)) for year in YEARS]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        for year in map(int, value or []):
+            queryset = queryset.filter(active_in(self.spec, year))
+        return queryset
+
+
+def active_in(spec, year: int) -> Q:
+    """Practices of a span facet that run in ``year``."""
+    return Q(**{f"{spec.path}__lte": year}) & (
+        Q(**{f"{spec.end_path}__isnull": True}) | Q(**{f"{spec.end_path}__gte": year})
+    )
+
+
+class FacetKind:
+    """A way of storing a facet's values; the subclasses below are the ways there are."""
+
+    name = ""
+
+    def __repr__(self):
+        return self.name
+
+    def filter(self, spec) -> django_filters.Filter:
+        raise NotImplementedError
+
+    def url_values(self, spec) -> list[str]:
+        raise NotImplementedError
+
+    def key_of(self, spec):
+        return lambda value: getattr(value, "pk", value)
+
+    def options(self, spec, engine) -> list[tuple]:
+        choices = [
+            (value.pk, value.slug, spec.option_name(value)) for value in spec.model.objects.all()
+        ]
+        return _sorted(spec, choices)
+
+    def sql_counts(self, spec, engine, within) -> dict:
+        rows = within.order_by().values_list(spec.path).annotate(count=Count("pk"))
+        return {key: count for key, count in rows if key is not None}
+
+    def openapi_item(self, spec) -> tuple[dict, str]:
+        values = self.url_values(spec)
+        return {"type": "string", "enum": values}, f"one of {len(values)} values"
+
+    def column_values(self, spec) -> tuple[str, list[str]]:
+        by_slug = spec.csv_by_slug
+        options = [tag.slug if by_slug else tag.name for tag in spec.model.objects.all()]
+        return f"one of the {'codes' if by_slug else 'names'}; may be empty", options
+
+
+class Taxonomy(FacetKind):
+    """Values of a taxonomy, named by slug in URLs."""
+
+    def filter(self, spec):
+        return SlugMultipleChoiceFilter(
+            field_name=spec.path,
+            queryset=spec.model.objects.all(),
+            conjoined=spec.multi_valued,
+            label=spec.label,
+        )
+
+    def url_values(self, spec):
+        return list(spec.model.objects.values_list("slug", flat=True))
+
+
+class Tags(Taxonomy):
+    """A many-to-many relation of the practice: several values a practice."""
+
+    name = "tags"
+
+    def sql_counts(self, spec, engine, within):
+        relation = spec.field
+        rows = (
+            relation.remote_field.through.objects.filter(
+                practice__in=within.order_by().values("pk")
+            )
+            .values_list(relation.m2m_reverse_field_name())
+            .annotate(count=Count("practice"))
+            .order_by()
+        )
+        return dict(rows)
+
+    def column_values(self, spec):
+        _, options = super().column_values(spec)
+        kind = "codes" if spec.csv_by_slug else "names"
+        return f"{kind}, separated by '{LIST_SEPARATOR}'; may be empty", options
+
+
+class Choice(Taxonomy):
+    """A foreign key of the practice to a taxonomy: one value a practice."""
+
+    name = "choice"
+
+
+class Through(Taxonomy):
+    """A taxonomy reached through another relation: a region's typology."""
+
+    name = "through"
+
+
+class Field(FacetKind):
+    """A plain field of the practice with choices (the country), named by its stored value."""
+
+    name = "field"
+
+    def filter(self, spec):
+        return django_filters.MultipleChoiceFilter(
+            field_name=spec.path,
+            choices=spec.field.choices,
+            widget=forms.CheckboxSelectMultiple,
+            distinct=False,
+            label=spec.label,
+        )
+
+    def url_values(self, spec):
+        return sorted(str(code) for code, _ in spec.field.choices)
+
+    def options(self, spec, engine):
+        codes = engine.present_values(spec)
+        return _sorted(spec, [(code, code, spec.option_name(code)) for code in codes])
+
+    def column_values(self, spec):
+        return "two capital letters", []
+
+
+class FixedValues(FacetKind):
+    """A plain field of a few values, each named by a slug (evaluated: yes or no)."""
+
+    name = "fixed"
+
+    def filter(self, spec):
+        return FixedValuesFilter(
+            spec=spec, field_name=spec.path, widget=forms.CheckboxSelectMultiple, label=spec.label
+        )
+
+    def url_values(self, spec):
+        return [slug for slug, _, _ in spec.fixed_values]
+
+    def key_of(self, spec):
+        return spec.stored
+
+    def options(self, spec, engine):
+        return [(value, slug, label) for slug, value, label in spec.fixed_values]
+
+    def column_values(self, spec):
+        return "one of the values; empty: unknown", self.url_values(spec)
+
+
+class Span(FacetKind):
+    """The years from a start field to an end field: a practice is active in each of them."""
+
+    name = "span"
+
+    def filter(self, spec):
+        return ActiveInYearFilter(
+            spec=spec,
+            field_name=spec.path,
+            widget=forms.CheckboxSelectMultiple,
+            conjoined=True,  # active in each chosen year
+            label=spec.label,
+        )
+
+    def url_values(self, spec):
+        return [str(year) for year in YEARS]
+
+    def key_of(self, spec):
+        return int
+
+    def options(self, spec, engine):  # the most recent first
+        years = sorted(engine.present_values(spec), reverse=True)
+        return [(year, str(year), str(year)) for year in years]
+
+    def sql_counts(self, spec, engine, within):
+        """The results active in each year a practice runs, in one aggregate query."""
+        years = engine.present_values(spec)
+        if not years:
+            return {}
+        counts = engine.filterset.qs.order_by().aggregate(
+            **{f"y{year}": Count("pk", filter=active_in(spec, year)) for year in years}
+        )
+        return {int(name[1:]): count for name, count in counts.items()}
+
+    def openapi_item(self, spec):
+        item = {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1}
+        return item, f"years from {YEARS.start} to {YEARS.stop - 1}"
+
+    def column_values(self, spec):
+        return "a year (four digits); empty: unknown", []
+
+    @staticmethod
+    def present_years(practices, spec) -> list[int]:
+        """Every year from the earliest start to the latest end (or this year), as the index
+        marks them."""
+        last = Greatest(spec.path, Coalesce(spec.end_path, Value(timezone.now().year)))
+        bounds = practices.filter(**{f"{spec.path}__isnull": False}).aggregate(
+            first=Min(spec.path), last=Max(last)
+        )
+        if bounds["first"] is None:
+            return []
+        return list(range(bounds["first"], bounds["last"] + 1))
+
+
+def _sorted(spec, choices):
+    if spec.options_by_name:
+        choices.sort(key=lambda choice: choice[2])
+    return choices
+
+
+TAGS, CHOICE, THROUGH, FIELD = Tags(), Choice(), Through(), Field()
+FIXED, SPAN = FixedValues(), Span()
