@@ -4,9 +4,9 @@ the facet registry, the models), so the page cannot drift from the files."""
 
 from dataclasses import dataclass, field
 
-from practices.csv_format import COLUMNS, DERIVED_COLUMNS, LIST_SEPARATOR, YEAR_COLUMNS
+from practices.csv_format import DERIVED_COLUMNS, LIST_SEPARATOR, YEAR_COLUMNS
 from practices.models import Practice, Region
-from practices.search.facets.registry import FACETS, FIELD
+from practices.search.facets.registry import CSV_COLUMNS, FACETS, FIELD
 
 # The columns that are a model field of another name, or no field at all.
 _PRACTICE_FIELD_OF = {"updated": "updated_at"}
@@ -29,7 +29,7 @@ def columns() -> list[Column]:
     """Every column of the CSV and Excel exports, in their order."""
     facets = {spec.csv_column: spec for spec in FACETS if spec.csv_column}
     named = {spec.csv_names_column: spec for spec in FACETS if spec.csv_names_column}
-    return [_column(name, facets, named) for name in COLUMNS]
+    return [_column(name, facets, named) for name in CSV_COLUMNS]
 
 
 def _column(name, facets, named) -> Column:

@@ -11,7 +11,7 @@ version is recorded then.
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
+from simple_history.models import DeletedObject
 
 from practices.models import PRACTICE_HISTORY, Practice
 
@@ -71,49 +71,50 @@ _NOT_COMPARED = {"id", "revision", "updated_at", "created_at", "is_synthetic"}
 
 
 def differences(older, newer) -> list[Difference]:
-    """What changed from one version to another, fields then tags, in words: a tag relation
-    reads as the names removed and added."""
+    """What changed from one version to another, in words, in the order of the practice's
+    fields then its tag relations (simple-history's ``diff_against`` finds the changes; a tag
+    relation reads as the names before and after)."""
+    delta = newer.diff_against(older, excluded_fields=_NOT_COMPARED, foreign_keys_are_objs=True)
     found = []
-    for field in Practice._meta.concrete_fields:
-        if field.name in _NOT_COMPARED or not _kept(field):
-            continue
-        old, new = _shown(older, field), _shown(newer, field)
-        if old != new:
-            found.append(Difference(str(field.verbose_name), old, new))
-    older_tags, newer_tags = tags_of(older), tags_of(newer)
-    for relation in older._history_m2m_fields:
-        old_ids, new_ids = set(older_tags[relation.name]), set(newer_tags[relation.name])
-        if old_ids == new_ids:
-            continue
-        names = dict(
-            relation.related_model.objects.filter(pk__in=old_ids | new_ids).values_list(
-                "pk", "name"
+    for change in sorted(delta.changes, key=lambda change: _FIELD_ORDER[change.field]):
+        field = Practice._meta.get_field(change.field)
+        if field.many_to_many:
+            found.append(_tag_difference(field, change))
+        elif _kept(field):
+            found.append(
+                Difference(
+                    str(field.verbose_name), _shown(field, change.old), _shown(field, change.new)
+                )
             )
-        )
-        found.append(
-            Difference(
-                str(relation.verbose_name),
-                _names(names, old_ids),
-                _names(names, new_ids),
-            )
-        )
     return found
+
+
+_FIELD_ORDER = {
+    field.name: position
+    for position, field in enumerate(
+        [*Practice._meta.concrete_fields, *Practice._meta.many_to_many]
+    )
+}
+
+
+def _tag_difference(relation, change) -> Difference:
+    target = relation.m2m_reverse_field_name()
+    return Difference(
+        str(relation.verbose_name),
+        _names(row[target] for row in change.old),
+        _names(row[target] for row in change.new),
+    )
 
 
 def _kept(field) -> bool:
     return field.name not in PRACTICE_HISTORY.excluded_fields
 
 
-def _shown(version, field) -> str:
+def _shown(field, value) -> str:
     if field.many_to_one:
-        key = getattr(version, field.attname)
-        if key is None:
-            return ""
-        try:
-            return str(getattr(version, field.name))
-        except ObjectDoesNotExist:  # deleted since: the version still names it by id
-            return f"#{key}"
-    value = getattr(version, field.attname)
+        if isinstance(value, DeletedObject):  # none, or deleted since: named by its id
+            return "" if value.pk is None else f"#{value.pk}"
+        return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value or ""))
     if value is None:
@@ -123,5 +124,7 @@ def _shown(version, field) -> str:
     return str(value)
 
 
-def _names(names, ids) -> str:
-    return "; ".join(sorted(names.get(pk, f"#{pk}") for pk in ids)) or "(none)"
+def _names(tags) -> str:
+    """The tags' names (a tag deleted since by its id), in alphabetical order."""
+    names = (f"#{tag.pk}" if isinstance(tag, DeletedObject) else tag.name for tag in tags)
+    return "; ".join(sorted(names)) or "(none)"

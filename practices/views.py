@@ -13,7 +13,7 @@ from practices.models import Practice
 from practices.querysets import PracticeQuerySet
 from practices.search.did_you_mean import did_you_mean
 from practices.search.facet_index.store import data_version
-from practices.search.facets.registry import ALL, FACET_QUERY_PARAMS
+from practices.search.facets.registry import ALL, FACET_QUERY_PARAMS, FACETS
 from practices.search.forgiving import forgiven, without_empty_keywords
 from practices.search.keywords import excerpt_html, highlight_html
 from practices.search.related import related_to
@@ -144,8 +144,47 @@ def _practice_page(request, slug, back_to_search):
     return render(
         request,
         "practices/practice_detail.html",
-        {"practice": practice, "back_to_search": back_to_search, "related": related_to(practice)},
+        {
+            "practice": practice,
+            "more_facts": more_facts(practice),
+            "back_to_search": back_to_search,
+            "related": related_to(practice),
+        },
     )
+
+
+# The facets the practice's page lays out itself (with links, periods and pillars); any other
+# facet of the registry is listed after them by ``more_facts``.
+LAID_OUT_ON_THE_PAGE = frozenset(
+    [
+        "country",
+        "territorial_validity",
+        "priority",
+        "challenge",
+        "support",
+        "instrument",
+        "target_group",
+        "year",
+        "budget",
+        "evaluated",
+        "typology",
+        "recommendation",
+    ]
+)
+
+
+def more_facts(practice) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(label, [(name, query string of its search)]) of each other facet the practice holds a
+    value of, in the registry's order."""
+    facts = []
+    for spec in FACETS:
+        if spec.param in LAID_OUT_ON_THE_PAGE:
+            continue
+        values = spec.kind.values_of(spec, practice)
+        if values:
+            links = [(name, urlencode({spec.param: slug})) for slug, name in values]
+            facts.append((spec.label, links))
+    return facts
 
 
 def _search_came_from(request) -> str | None:
@@ -169,6 +208,7 @@ def practice_preview(request, slug):
         "practices/practice_detail.html",
         {
             "practice": practice,
+            "more_facts": more_facts(practice),
             "preview": not practice.is_published,
             "back_to_search": _search_came_from(request),
             "related": related_to(practice),

@@ -5,9 +5,9 @@ import datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practices.csv_format import COLUMNS, DERIVED_COLUMNS
+from practices.csv_format import DERIVED_COLUMNS
 from practices.models import Practice
-from practices.search.facets.registry import CHOICE, TAGS, of_kind
+from practices.search.facets.registry import CHOICE, CSV_COLUMNS, TAGS, of_kind
 
 
 class TagSerializer(serializers.Serializer):
@@ -50,7 +50,7 @@ class PracticeSerializer(serializers.ModelSerializer):
         model = Practice
         # The CSV export's columns, in its order, with the page's address after the slug;
         # the recommendations' names are in their objects.
-        fields = [COLUMNS[0], "url", *(c for c in COLUMNS[1:] if c not in DERIVED_COLUMNS)]
+        fields = [CSV_COLUMNS[0], "url", *(c for c in CSV_COLUMNS[1:] if c not in DERIVED_COLUMNS)]
 
     def build_field(self, field_name, info, model_class, nested_depth):
         """The column of a facet added to the registry and not declared above: its values as

@@ -13,12 +13,13 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from practices.csv_format import COLUMNS, PLAIN_COLUMNS, csv_line, neutralise_cell
+from practices.csv_format import PLAIN_COLUMNS, csv_line, neutralise_cell
 from practices.db import rows_where_in
 from practices.exchange import exports_postgresql
 from practices.exchange import labels as export_labels
 from practices.exchange.labels import Labels, practice_columns, utc_date
 from practices.models import Practice
+from practices.search.facets.registry import CSV_COLUMNS
 
 # Where a practice's page is, before its slug; the views give the site's full address.
 PRACTICE_PATH_PREFIX = "/practices/"
@@ -33,7 +34,7 @@ def csv_chunks(practices, *, url_prefix=PRACTICE_PATH_PREFIX):
     """Yield the export as UTF-8 bytes in pieces: a byte-order mark (so Excel reads accents
     right) and the header, then one piece per batch of practices (a few MB: few writes, flat
     memory). A practice's ``url`` is ``url_prefix``, its slug and a slash."""
-    yield codecs.BOM_UTF8 + csv_line(COLUMNS).encode()
+    yield codecs.BOM_UTF8 + csv_line(CSV_COLUMNS).encode()
     if connections[practices.db].vendor == "postgresql":
         yield from postgresql_csv_batches(practices, url_prefix=url_prefix)
     else:
@@ -60,7 +61,7 @@ def python_csv_batches(practices, *, url_prefix=PRACTICE_PATH_PREFIX):
 
 def export_batches(practices, *, url_prefix=PRACTICE_PATH_PREFIX, neutralise=True):
     """Yield the practices of the queryset, in its order, as batches of rows of CSV cells in
-    ``COLUMNS`` order; with ``neutralise``, cells a spreadsheet would run as formulas are
+    ``CSV_COLUMNS`` order; with ``neutralise``, cells a spreadsheet would run as formulas are
     neutralised (a CSV file has no types; a workbook writes every cell as text instead).
 
     The search runs once for the ordered ids (a few MB for 100,000 practices); rows and tags
@@ -113,7 +114,7 @@ def _cells(row, tags, labels, url_prefix) -> list[str]:
         by_column[spec.csv_column] = spec.slug_of(_stored(spec, value))
     for column, value in zip(PLAIN_COLUMNS, plain, strict=True):
         by_column[column] = "" if value is None else str(value)
-    return [by_column[column] for column in COLUMNS]
+    return [by_column[column] for column in CSV_COLUMNS]
 
 
 def _stored(spec, value):

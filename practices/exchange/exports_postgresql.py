@@ -11,7 +11,6 @@ from django.db import connections, transaction
 from psycopg.adapt import Loader
 
 from practices.csv_format import (
-    COLUMNS,
     FORMULA_STARTS,
     LIST_SEPARATOR,
     PLAIN_COLUMNS,
@@ -21,6 +20,7 @@ from practices.csv_format import (
 )
 from practices.exchange.labels import Labels
 from practices.models import Practice
+from practices.search.facets.registry import CSV_COLUMNS
 
 # For the transaction of the export only. Measured at 100,000 practices on the 2-core
 # benchmark server: compiling the statement (JIT) and parallel workers for the tag sets made
@@ -229,7 +229,7 @@ def _tag_cells_sql(table, name, labels_parameter) -> str:
 
 
 def _line_cells(labels) -> list[str]:
-    """The SQL of each finished cell of a line, in the order of ``COLUMNS``. The region's
+    """The SQL of each finished cell of a line, in the order of ``CSV_COLUMNS``. The region's
     three columns (code, name, typology) come as one finished piece."""
     by_column = {
         **{
@@ -256,7 +256,7 @@ def _line_cells(labels) -> list[str]:
             for column in PLAIN_COLUMNS
         },
     }
-    return [by_column[column] for column in COLUMNS if column in by_column]
+    return [by_column[column] for column in CSV_COLUMNS if column in by_column]
 
 
 def _fixed_value_cell(spec, practice) -> str:

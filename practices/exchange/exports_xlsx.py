@@ -14,9 +14,10 @@ import tempfile
 import xlsxwriter
 from django.utils import timezone
 
-from practices.csv_format import COLUMNS, YEAR_COLUMNS
+from practices.csv_format import YEAR_COLUMNS
 from practices.exchange import dataset
 from practices.exchange.exports import PRACTICE_PATH_PREFIX, export_batches
+from practices.search.facets.registry import CSV_COLUMNS
 
 # Excel keeps at most this many links on one sheet; later addresses are written as text.
 MOST_LINKS_PER_SHEET = 65_530
@@ -48,12 +49,12 @@ def xlsx_file(practices, *, url_prefix=PRACTICE_PATH_PREFIX, search=(), export_u
     top = workbook.add_format({"valign": "top"})
     link = workbook.add_format({"font_color": "#0B4F8A", "underline": 1, "valign": "top"})
 
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(CSV_COLUMNS):
         sheet.set_column(index, index, WIDTHS.get(column, 18))
         sheet.write_string(0, index, column, bold)
     sheet.freeze_panes(1, 0)
 
-    kinds = [_kind(column) for column in COLUMNS]
+    kinds = [_kind(column) for column in CSV_COLUMNS]
     row_number, links = 0, 0
     for batch in export_batches(practices, url_prefix=url_prefix, neutralise=False):
         for cells in batch:
@@ -71,7 +72,7 @@ def xlsx_file(practices, *, url_prefix=PRACTICE_PATH_PREFIX, search=(), export_u
                     links += 1
                 else:
                     sheet.write_string(row_number, index, value, wrapped if "\n" in value else top)
-    sheet.autofilter(0, 0, max(row_number, 1), len(COLUMNS) - 1)
+    sheet.autofilter(0, 0, max(row_number, 1), len(CSV_COLUMNS) - 1)
 
     _write_about(about, bold, wrapped, search, export_url, now, row_number)
     workbook.close()

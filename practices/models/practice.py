@@ -29,17 +29,19 @@ class PracticeManager(models.Manager.from_queryset(PracticeQuerySet)):
 
 SUMMARY_LENGTH = 200
 
+# Each version keeps the practice's fields and every tag relation (see ``_EveryTagRelation``).
 PRACTICE_HISTORY = HistoricalRecords(
-    excluded_fields=["search_document", "search_vector", "imported"],
-    m2m_fields=[
-        "priorities",
-        "challenges",
-        "support_types",
-        "recommendations",
-        "instrument_types",
-        "target_groups",
-    ],
+    excluded_fields=["search_document", "search_vector", "imported"]
 )
+
+
+class _EveryTagRelation:
+    """The names of a practice's many-to-many relations, asked by simple-history (as the
+    model's ``_history_m2m_fields``) once the class is complete: every tag facet is kept in
+    each version without being listed twice."""
+
+    def __get__(self, instance, owner):
+        return [relation.name for relation in owner._meta.many_to_many]
 
 
 class Practice(models.Model):
@@ -170,6 +172,7 @@ class Practice(models.Model):
     # entered is lost, and any version can be looked at, compared or restored in the admin.
     # ``practices.versions`` records one version per save.
     history = PRACTICE_HISTORY
+    _history_m2m_fields = _EveryTagRelation()
 
     class Meta:
         ordering = ["title", "slug"]

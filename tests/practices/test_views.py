@@ -152,3 +152,33 @@ def test_a_practice_page_is_kept_until_the_data_changes(
     assert 'href="/practices/?challenge=skills"' in back.content.decode()
     assert client.get("/practices/no-such-practice/").status_code == 404
     assert client.get("/practices/no-such-practice/").status_code == 404  # not kept as a page
+
+
+def test_a_facet_the_page_does_not_lay_out_is_listed_with_links_that_find_the_practice(
+    taxonomies, client, monkeypatch
+):
+    from practices import views
+    from practices.search.facets.registry import FACETS
+    from tests.factories import make_region
+
+    practice = make_practice(
+        priorities=("green-transition",),
+        recommendations=("r1",),
+        region=make_region(),
+        instruments=("policy-intelligence",),
+        budget="1m-5m",
+        evaluated=True,
+        years=(2015, 2020),
+        target_groups=("higher-education-institutes",),
+    )
+    # as if the page laid out none of them: each would be listed by the registry alone
+    monkeypatch.setattr(views, "LAID_OUT_ON_THE_PAGE", frozenset())
+    page = client.get(practice.get_absolute_url()).content.decode()
+    listed = views.more_facts(Practice.objects.with_tags().get(pk=practice.pk))
+    spans = {spec.label for spec in FACETS if spec.end_path}
+    assert [label for label, _ in listed] == [s.label for s in FACETS if s.label not in spans]
+    for label, links in listed:
+        assert f"<dt>{label}</dt>" in page
+        for _, query in links:
+            found = client.get(f"/practices/?{query}").context["page"].object_list
+            assert practice in list(found), (label, query)

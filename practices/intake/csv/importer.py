@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from practices import db
-from practices.csv_format import COLUMNS, FIRST_COLUMNS, restore_cell
+from practices.csv_format import FIRST_COLUMNS, restore_cell
 from practices.intake.csv.checks import ImportProblem, RowChecker
 from practices.intake.files import content_of, read_csv
 from practices.intake.report import ImportReport, refuse_changed_since
 from practices.models import Practice, Region
+from practices.search.facets.registry import CSV_COLUMNS
 from practices.versions import one_version
 
 
@@ -68,7 +69,7 @@ def _read_records(raw: bytes, report):
     # The column of a facet added after the first release may be absent (a file written
     # before it existed): that facet is then left as it is.
     missing = [name for name in FIRST_COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
+    unknown = [name for name in header if name not in CSV_COLUMNS]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if missing or unknown or repeated:
         details = []
@@ -80,7 +81,7 @@ def _read_records(raw: bytes, report):
             details.append("repeated " + ", ".join(repeated))
         report.problems.append(
             ImportProblem(
-                1, "", f"Wrong header ({'; '.join(details)}). Expected: {','.join(COLUMNS)}"
+                1, "", f"Wrong header ({'; '.join(details)}). Expected: {','.join(CSV_COLUMNS)}"
             )
         )
         return None

@@ -8,7 +8,8 @@ questions the rest of the code asks of a facet (in the manner of Datasette's ``f
 - ``options(spec, engine)``: (key counted by, slug in URLs, name) of each option of a panel;
 - ``sql_counts(spec, engine, within)``: {key: results} for the SQL engine;
 - ``openapi_item(spec)``: the JSON schema of one value, and its bounds in words;
-- ``column_values(spec)``: what the CSV column holds, in words, and its values.
+- ``column_values(spec)``: what the CSV column holds, in words, and its values;
+- ``values_of(spec, practice)``: (slug, name) of each value a practice holds, for its page.
 
 A facet of an existing kind is therefore one registry entry (``registry.FACETS``) plus its
 model field and migration. The kinds read the registry's ``FacetSpec`` only through its
@@ -119,6 +120,12 @@ class FacetKind:
         values = self.url_values(spec)
         return {"type": "string", "enum": values}, f"one of {len(values)} values"
 
+    def values_of(self, spec, practice) -> list[tuple[str, str]]:
+        value = practice
+        for step in spec.path.split("__"):
+            value = getattr(value, step) if value is not None else None
+        return [] if value is None else [(value.slug, spec.option_name(value))]
+
     def column_values(self, spec) -> tuple[str, list[str]]:
         by_slug = spec.csv_by_slug
         options = [tag.slug if by_slug else tag.name for tag in spec.model.objects.all()]
@@ -156,6 +163,13 @@ class Tags(Taxonomy):
             .order_by()
         )
         return dict(rows)
+
+    def values_of(self, spec, practice):
+        # fetched with the practice (``with_tags``) where it can be
+        tags = getattr(practice, f"{spec.path}_list", None)
+        if tags is None:
+            tags = getattr(practice, spec.path).all()
+        return [(tag.slug, spec.option_name(tag)) for tag in tags]
 
     def column_values(self, spec):
         _, options = super().column_values(spec)
@@ -196,6 +210,10 @@ class Field(FacetKind):
         codes = engine.present_values(spec)
         return _sorted(spec, [(code, code, spec.option_name(code)) for code in codes])
 
+    def values_of(self, spec, practice):
+        code = str(getattr(practice, spec.field.attname) or "")
+        return [(code, spec.option_name(code))] if code else []
+
     def column_values(self, spec):
         return "two capital letters", []
 
@@ -218,6 +236,10 @@ class FixedValues(FacetKind):
 
     def options(self, spec, engine):
         return [(value, slug, label) for slug, value, label in spec.fixed_values]
+
+    def values_of(self, spec, practice):
+        value = getattr(practice, spec.path)
+        return [] if value is None else [(spec.slug_of(value), spec.option_name(value))]
 
     def column_values(self, spec):
         return "one of the values; empty: unknown", self.url_values(spec)
@@ -260,6 +282,9 @@ class Span(FacetKind):
     def openapi_item(self, spec):
         item = {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1}
         return item, f"years from {YEARS.start} to {YEARS.stop - 1}"
+
+    def values_of(self, spec, practice):
+        return []  # the page gives the period itself, from its start and end
 
     def column_values(self, spec):
         return "a year (four digits); empty: unknown", []

@@ -23,6 +23,7 @@ from functools import cached_property
 
 from django.db import models
 
+from practices.csv_format import COLUMNS
 from practices.models import (
     BudgetRange,
     InstrumentType,
@@ -217,6 +218,15 @@ FACET_QUERY_PARAMS: tuple[str, ...] = tuple(
     name
     for spec in FACETS
     for name in ((spec.param, spec.match_param) if spec.switchable else (spec.param,))
+)
+
+
+# The CSV's columns: the exchange format's (``csv_format.COLUMNS``), then the column of each
+# facet added to the registry since, in the registry's order. Columns are only ever appended,
+# so no column a reader relies on moves.
+CSV_COLUMNS: tuple[str, ...] = (
+    *COLUMNS,
+    *(spec.csv_column for spec in FACETS if spec.csv_column and spec.csv_column not in COLUMNS),
 )
 
 
