@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run install migrate sample-data chromium test screenshots lint migrations-check bench clean
+.PHONY: run install migrate sample-data chromium test screenshots lint migrations-check bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,5 +60,11 @@ bench: install
 	$(BIN)/python bench/compare.py --baseline $(BENCH_BASELINE)
 	$(BIN)/python bench/growth.py $(if $(BENCH_MILLION),--million)
 
+# Mutation testing of the write paths (intake, curation, versions; see pyproject's
+# [tool.mutmut]): slow, so not in CI. Survivors and why: docs/mutation-testing.md.
+mutation: install
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) staticfiles test-artifacts mutants
