@@ -545,3 +545,25 @@ def test_the_admin_refuses_a_confirmation_over_a_practice_saved_since_the_previe
     assert "was created or saved by someone else after the preview" in response.content.decode()
     flanders.refresh_from_db()
     assert flanders.title == "Circular Flanders" and flanders.description.endswith("meanwhile.")
+
+
+def test_a_description_sent_with_a_browsers_line_endings_is_kept_with_lf(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    stored = practice.description
+    assert "\r" not in stored and "\n\n" in stored
+    url, data = change_form_data(staff_client, practice)
+    data.update(
+        description=stored.replace("\n", "\r\n"),  # as a browser sends a textarea back
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        priorities=list(practice.priorities.values_list("pk", flat=True)),
+        recommendations=list(practice.recommendations.values_list("pk", flat=True)),
+    )
+    response = staff_client.post(url, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    practice.refresh_from_db()
+    assert practice.description == stored  # not a changed word, not a changed byte
+    (version,) = versions_of(practice)  # the samples are loaded without versions
+    assert version.description == stored

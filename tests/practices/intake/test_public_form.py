@@ -132,3 +132,16 @@ def test_the_form_has_labels_and_works_without_javascript(taxonomies, client):
     assert '<label for="id_title">Title of the practice</label>' in content
     assert "<legend>Strategic challenges (optional)</legend>" in content
     assert "<script" not in content
+
+
+def test_two_suggestions_of_the_same_title_both_arrive_under_their_own_addresses(
+    taxonomies, client
+):
+    first = client.post(URL, suggestion())
+    second = client.post(URL, suggestion(email="someone@example.ee"))
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert sorted(Practice.objects.values_list("slug", flat=True)) == [
+        "circular-textiles-cluster-suggested",
+        "circular-textiles-cluster-suggested-2",
+    ]
+    assert Suggestion.objects.count() == 2

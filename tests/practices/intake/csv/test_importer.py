@@ -448,3 +448,13 @@ def test_a_confirmation_is_refused_when_a_practice_changed_since_the_preview(
     assert database_snapshot() == before
     again = import_practices(changed.encode(), dry_run=True)
     assert import_practices(changed.encode(), revisions_seen=again.revisions).ok
+
+
+def test_a_draft_whose_fields_already_match_the_file_is_published(sample_practices, client):
+    exported = export_bytes(client)
+    Practice.objects.filter(slug="circular-flanders").update(is_published=False)
+    report = import_practices(exported)
+    assert report.updated == ["circular-flanders"]
+    assert "circular-flanders" not in report.unchanged
+    assert Practice.objects.get(slug="circular-flanders").is_published
+    assert Practice.objects.filter(is_published=False).count() == 0

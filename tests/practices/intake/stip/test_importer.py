@@ -386,3 +386,26 @@ def test_a_confirmation_is_refused_when_a_practice_changed_since_the_preview(tax
     report = import_stip(renewed, revisions_seen=preview.revisions)
     assert [(p.row, p.column) for p in report.problems] == [(2, "InitiativeID")]
     assert imported()["2"].title == "Cluster programme 2"
+
+
+def test_after_a_conflict_the_import_remembers_the_sources_new_value(taxonomies):
+    import_stip(comma_file())
+    practice = imported()["2"]
+    practice.title = "Edited by a curator"
+    practice.save()
+    renamed = [
+        row(2, CountryCode="BEVLG", TH82="1", YearlyBudgetRange="Unknown", NameEnglish="Renamed")
+        if cells[0] == f"{URI}2"
+        else cells
+        for cells in SAMPLE_ROWS
+    ]
+    import_stip(comma_file(renamed))
+    practice.refresh_from_db()
+    assert practice.title == "Edited by a curator"  # kept
+    assert practice.imported["title"] == "Renamed"  # what the source says now
+    # the curator takes the source's new title: no longer a conflict on the next import
+    practice.title = "Renamed"
+    practice.save()
+    again = import_stip(comma_file(renamed))
+    assert not [conflict for conflict in again.conflicts if conflict[1] == "title"]
+    assert "cluster-programme-2-stip-2" in again.unchanged
