@@ -87,7 +87,9 @@ def _cells(row, tags, labels, url_prefix) -> list[str]:
     """The cells of one practice's line: ``row`` holds the columns of ``practice_columns``."""
     pk, slug, title, original, description, country, region, link, updated, *facet_values = row
     choices = facet_values[: len(labels.choice_facets)]
-    fixed = facet_values[len(labels.choice_facets) : -len(PLAIN_COLUMNS)]
+    fixed_and_fields = facet_values[len(labels.choice_facets) : -len(PLAIN_COLUMNS)]
+    fixed = fixed_and_fields[: len(labels.fixed_facets)]
+    fields = fixed_and_fields[len(labels.fixed_facets) :]
     plain = facet_values[-len(PLAIN_COLUMNS) :]
     region_code, region_name, typology = labels.regions.get(region, ("", "", ""))
     by_column = {
@@ -112,6 +114,8 @@ def _cells(row, tags, labels, url_prefix) -> list[str]:
         by_column[spec.csv_names_column] = tags[spec.csv_names_column].get(pk, "")
     for spec, value in zip(labels.fixed_facets, fixed, strict=True):
         by_column[spec.csv_column] = spec.slug_of(_stored(spec, value))
+    for spec, value in zip(labels.field_facets, fields, strict=True):
+        by_column[spec.csv_column] = value or ""
     for column, value in zip(PLAIN_COLUMNS, plain, strict=True):
         by_column[column] = "" if value is None else str(value)
     return [by_column[column] for column in CSV_COLUMNS]

@@ -179,6 +179,7 @@ def _csv_lines_sql(labels, quote):
         + "".join(
             f" {_fixed_value_cell(spec, practice)} AS {spec.param}," for spec in labels.fixed_facets
         )
+        + "".join(f" p.{practice(spec.path)} AS {spec.param}," for spec in labels.field_facets)
         + " coalesce(regions.cells, %(no_region_cells)s) AS region,"
         f" p.{practice('link')} AS link,"
         + "".join(f" p.{practice(column)} AS {column}," for column in PLAIN_COLUMNS)
@@ -246,6 +247,7 @@ def _line_cells(labels) -> list[str]:
         },
         "url": _csv_cell_sql("(%(url_prefix)s::text || slug || '/')"),
         **{spec.csv_column: spec.param for spec in labels.fixed_facets},
+        **{spec.csv_column: _csv_cell_sql(spec.param) for spec in labels.field_facets},
         "region_code": "region",
         "link": _csv_cell_sql("link"),
         "updated": "updated",  # an ISO date: never starts like a formula, never needs quotes

@@ -14,7 +14,13 @@ from django_countries import countries
 from practices.csv_format import LIST_SEPARATOR, PLAIN_COLUMNS
 from practices.db import rows_where_in
 from practices.models import Practice, Region
-from practices.search.facets.registry import CHOICE, TAGS, of_kind, with_fixed_values
+from practices.search.facets.registry import (
+    CHOICE,
+    TAGS,
+    field_facets,
+    of_kind,
+    with_fixed_values,
+)
 
 EXPORT_BATCH_SIZE = 2000
 # The practice's own columns that the writers read (the facets' foreign keys come after).
@@ -39,6 +45,7 @@ class Labels:
         self.tag_facets = of_kind(TAGS)
         self.choice_facets = of_kind(CHOICE)
         self.fixed_facets = with_fixed_values()
+        self.field_facets = field_facets()
         self.country_names = dict(countries)
         # param -> {id: name}, for the facets held in a foreign key of the practice
         self.choices = {
@@ -97,12 +104,13 @@ def _joined(tag_ids_by_practice, labels) -> dict:
 
 def practice_columns() -> list[str]:
     """The database columns the writers read of each practice: ``PRACTICE_FIELDS``, the
-    foreign key of each ``CHOICE`` facet, the field of each fixed-value facet, then the plain
-    fields of ``csv_format.PLAIN_COLUMNS``."""
+    foreign key of each ``CHOICE`` facet, the field of each fixed-value facet and of each
+    other plain-field facet, then the plain fields of ``csv_format.PLAIN_COLUMNS``."""
     names = [
         *PRACTICE_FIELDS,
         *(spec.path for spec in of_kind(CHOICE)),
         *(spec.path for spec in with_fixed_values()),
+        *(spec.path for spec in field_facets()),
         *PLAIN_COLUMNS,
     ]
     return [Practice._meta.get_field(name).column for name in names]

@@ -13,7 +13,13 @@ from django_countries import countries
 from practices.csv_format import PLAIN_COLUMNS, YEAR_COLUMNS, split_list
 from practices.intake.report import ImportProblem
 from practices.models import Practice, Region, Typology
-from practices.search.facets.registry import CHOICE, TAGS, of_kind, with_fixed_values
+from practices.search.facets.registry import (
+    CHOICE,
+    TAGS,
+    field_facets,
+    of_kind,
+    with_fixed_values,
+)
 from practices.years import parse_year
 
 TEXT_LIMITS = {
@@ -62,6 +68,7 @@ class RowChecker:
         self.tag_facets = [spec for spec in of_kind(TAGS) if spec.csv_column in header]
         self.choice_facets = [spec for spec in of_kind(CHOICE) if spec.csv_column in header]
         self.fixed_facets = [spec for spec in with_fixed_values() if spec.csv_column in header]
+        self.field_facets = [spec for spec in field_facets() if spec.csv_column in header]
         self.lookups = {
             spec.param: _Lookup(spec.model) for spec in (*self.tag_facets, *self.choice_facets)
         }
@@ -159,6 +166,11 @@ class RowChecker:
                 problem(spec.csv_column, f"{text!r} is not one of {', '.join(slugs)} (or empty).")
             else:
                 chosen[spec.path] = spec.stored(text) if text else None
+        for spec in self.field_facets:
+            text = cells[spec.csv_column]
+            if text and text not in spec.url_values():
+                problem(spec.csv_column, f"Unknown value {text!r}.")
+            chosen[spec.path] = text
         return chosen
 
     def _tags(self, cells, problem) -> dict:

@@ -62,6 +62,8 @@ class FacetSpec:
     long: bool = False  # many options: the page shows them folded until one is chosen
     csv_by_slug: bool = False  # the CSV cell holds slugs, not names
     csv_names_column: str = ""  # with csv_by_slug: the column of the names beside the slugs
+    # its columns written and read by the exchange's own code (the country, with its name)
+    csv_by_hand: bool = False
     options_by_name: bool = False  # options sorted by name, else in the taxonomy's order
     # For a plain field of a few values: (slug in URLs and CSV, stored value, label) of each.
     fixed_values: tuple[tuple[str, object, str], ...] = ()
@@ -171,7 +173,15 @@ FACETS: tuple[FacetSpec, ...] = (
         csv_names_column="recommendation_names",
     ),
     FacetSpec("typology", "region__typology", "Region typology", "typology", Typology),
-    FacetSpec("country", "country", "Country", "country", long=True, options_by_name=True),
+    FacetSpec(
+        "country",
+        "country",
+        "Country",
+        "country",
+        long=True,
+        options_by_name=True,
+        csv_by_hand=True,
+    ),
     FacetSpec(
         "instrument",
         "instrument_types",
@@ -233,6 +243,12 @@ CSV_COLUMNS: tuple[str, ...] = (
 def with_fixed_values() -> list[FacetSpec]:
     """The facets of a plain field of a few values (evaluated), in the registry's order."""
     return of_kind(FIXED)
+
+
+def field_facets() -> list[FacetSpec]:
+    """The facets of a plain field with choices whose CSV column holds the stored value as it
+    is (all but those written by hand, like the country)."""
+    return [spec for spec in of_kind(FIELD) if not spec.csv_by_hand]
 
 
 def of_kind(kind: FacetKind) -> list[FacetSpec]:
