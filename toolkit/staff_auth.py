@@ -22,6 +22,7 @@ from django.utils.html import mark_safe
 from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -68,7 +69,10 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         return cleaned
 
 
-class ToolkitAdminSite(admin.AdminSite):
+class ToolkitAdminSite(OTPAdminSite):
+    """django-otp's admin site (a session verified by a code), with our sign-in form and
+    enrolment, and codes asked only where ``STAFF_2FA_REQUIRED`` says so."""
+
     site_header = "Cluster Policy Toolkit: curation"
     site_title = "Cluster Policy Toolkit"
     index_title = "Practices and taxonomies"
@@ -76,9 +80,9 @@ class ToolkitAdminSite(admin.AdminSite):
     login_template = "admin/two_factor/login.html"
 
     def has_permission(self, request):
-        if not super().has_permission(request):
-            return False
-        return not second_factor_required() or request.user.is_verified()
+        if not second_factor_required():
+            return admin.AdminSite.has_permission(self, request)
+        return super().has_permission(request)
 
     def admin_view(self, view, cacheable=False):
         protected = super().admin_view(view, cacheable)
