@@ -234,10 +234,12 @@ FACET_QUERY_PARAMS: tuple[str, ...] = tuple(
 # The CSV's columns: the exchange format's (``csv_format.COLUMNS``), then the column of each
 # facet added to the registry since, in the registry's order. Columns are only ever appended,
 # so no column a reader relies on moves.
-CSV_COLUMNS: tuple[str, ...] = (
-    *COLUMNS,
-    *(spec.csv_column for spec in FACETS if spec.csv_column and spec.csv_column not in COLUMNS),
-)
+def csv_columns(facets) -> tuple[str, ...]:
+    later = [spec.csv_column for spec in facets if spec.csv_column not in (None, *COLUMNS)]
+    return (*COLUMNS, *later)
+
+
+CSV_COLUMNS: tuple[str, ...] = csv_columns(FACETS)
 
 
 def with_fixed_values() -> list[FacetSpec]:

@@ -8,11 +8,10 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practices.csv_format import COLUMNS
 from practices.exchange import exports, exports_postgresql
 from practices.exchange.exports import export_filename, postgresql_csv_batches, python_csv_batches
 from practices.models import Practice, StrategicChallenge, ThematicPriority, Typology
-from practices.search.facets.registry import CHOICE, TAGS, of_kind
+from practices.search.facets.registry import CHOICE, CSV_COLUMNS, TAGS, of_kind
 from tests.factories import make_practice, make_region
 from tests.searching import search_practices
 
@@ -51,7 +50,7 @@ def test_the_export_is_streamed_csv_with_a_descriptive_file_name(sample_practice
 def test_the_columns_are_the_public_contract(sample_practices, client):
     _, body = download(client)
     header = body.decode("utf-8-sig").splitlines()[0]
-    assert header == ",".join(COLUMNS)
+    assert header == ",".join(CSV_COLUMNS)
     assert header == (
         "slug,title,original_title,description,country,country_name,territorial_validity,"
         "thematic_priorities,recommendations,strategic_challenges,cluster_support,region_code,"
@@ -131,7 +130,7 @@ def test_a_row_holds_the_facts_of_the_practice(taxonomies, client):
     make_practice(slug="facts", **FACTS)
     _, body = download(client)
     (row,) = rows_of(body)
-    assert {column: row[column] for column in COLUMNS[16:]} == {
+    assert {column: row[column] for column in CSV_COLUMNS[16:]} == {
         "instrument_types": "Networking and collaborative platforms",
         "budget_range": "1M-5M",
         "evaluated": "yes",
@@ -206,7 +205,7 @@ def test_the_file_name_is_safe_and_bounded():
 
 def test_an_empty_search_exports_the_header_alone(taxonomies, client):
     _, body = download(client, "country=DK")
-    assert body.decode("utf-8-sig") == ",".join(COLUMNS) + "\r\n"
+    assert body.decode("utf-8-sig") == ",".join(CSV_COLUMNS) + "\r\n"
 
 
 @pytest.mark.postgres
@@ -240,7 +239,7 @@ def test_on_postgresql_the_view_exports_the_lines_the_database_writes(
 
     monkeypatch.setattr(exports, "python_csv_batches", refuse)
     _, body = download(client)
-    assert body == b"\xef\xbb\xbf" + (",".join(COLUMNS) + "\r\n").encode() + expected
+    assert body == b"\xef\xbb\xbf" + (",".join(CSV_COLUMNS) + "\r\n").encode() + expected
 
 
 @pytest.mark.postgres
@@ -270,7 +269,7 @@ def test_postgresql_lists_tags_in_the_taxonomy_order_not_by_name(taxonomies):
     )
     practices = Practice.objects.all()
     exported = postgresql_export(practices).decode()
-    (row,) = csv.DictReader(io.StringIO(",".join(COLUMNS) + "\r\n" + exported))
+    (row,) = csv.DictReader(io.StringIO(",".join(CSV_COLUMNS) + "\r\n" + exported))
     assert row["thematic_priorities"] == "Digital transition; Resilience; Green transition"
     assert row["strategic_challenges"] == "Innovation; Skills; Value chains"
     assert row["recommendations"] == "r2; r10; r15"

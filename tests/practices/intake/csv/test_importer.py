@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db.models import Model
 from django.utils import timezone
 
-from practices.csv_format import COLUMNS, FIRST_COLUMNS
+from practices.csv_format import FIRST_COLUMNS
 from practices.intake.csv import importer as imports
 from practices.intake.csv.importer import import_practices
 from practices.models import Practice, Region
+from practices.search.facets.registry import CSV_COLUMNS
 from practices.versions import one_version
 from tests.factories import make_practice
 
@@ -211,12 +212,12 @@ BAD_FILES = {
 }
 
 
-FULL_HEADER = ",".join(COLUMNS)
+FULL_HEADER = ",".join(CSV_COLUMNS)
 
 
 def full_row(**later):
     """``GOOD_ROW`` with a cell for every later column: empty unless given."""
-    return ",".join([GOOD_ROW, *(later.get(column, "") for column in COLUMNS[16:])])
+    return ",".join([GOOD_ROW, *(later.get(column, "") for column in CSV_COLUMNS[16:])])
 
 
 BAD_FILES |= {

@@ -8,6 +8,7 @@ from practices.csv_format import COLUMNS
 from practices.search.facet_index.store import current_index
 from practices.search.facets.registry import (
     CHOICE,
+    CSV_COLUMNS,
     FACET_QUERY_PARAMS,
     FACETS,
     FIELD,
@@ -16,6 +17,8 @@ from practices.search.facets.registry import (
     SPAN,
     TAGS,
     THROUGH,
+    FacetSpec,
+    csv_columns,
     of_kind,
 )
 from practices.search.filters import PracticeFilter
@@ -56,8 +59,14 @@ def test_the_filterset_has_one_filter_per_facet_between_keywords_and_sort():
         assert filters[spec.param].conjoined == spec.multi_valued
 
 
+def test_a_facet_added_later_appends_its_column_after_every_existing_one():
+    later = FacetSpec("language", "language", "Language", "language")
+    assert csv_columns([*FACETS, later]) == (*COLUMNS, "language")
+    assert csv_columns(FACETS) == CSV_COLUMNS == tuple(COLUMNS)  # today: the format's own
+
+
 def test_every_facet_has_a_csv_column_but_spans_which_have_their_start_and_end():
-    assert {spec.csv_column for spec in FACETS if spec.kind != SPAN} <= set(COLUMNS)
+    assert {spec.csv_column for spec in FACETS if spec.kind != SPAN} <= set(CSV_COLUMNS)
     assert all(spec.csv_column is None for spec in of_kind(SPAN))
 
 
