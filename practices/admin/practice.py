@@ -20,10 +20,13 @@ from practices.admin.imports import ImportViews
 from practices.intake.stip.importer import differences_from_import
 from practices.models import Practice, Recommendation, Suggestion
 from practices.publication import problems_of
-from practices.search.facets.registry import CHOICE, FACETS, TAGS
+from practices.search.facets.registry import CHOICE, FACETS, FIELD, FIXED, TAGS
 from practices.versions import differences, hold_version, record_version, tags_of
 
 WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
+# Facets the form places in a fieldset of their own; any other facet of the registry held by
+# the practice itself is under "Classification".
+PLACED_ELSEWHERE = {*WHERE_IT_APPLIES, "evaluated"}
 
 
 class SuggestionInline(admin.StackedInline):
@@ -106,7 +109,8 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
                 "fields": [
                     spec.path
                     for spec in FACETS
-                    if spec.kind in (TAGS, CHOICE) and spec.path not in WHERE_IT_APPLIES
+                    if spec.kind in (TAGS, CHOICE, FIELD, FIXED)
+                    and spec.path not in PLACED_ELSEWHERE
                 ]
             },
         ),

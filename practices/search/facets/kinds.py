@@ -207,7 +207,8 @@ class Field(FacetKind):
         return sorted(str(code) for code, _ in spec.field.choices)
 
     def options(self, spec, engine):
-        codes = engine.present_values(spec)
+        # a blank text field holds "" where no value is given: no option to choose
+        codes = [code for code in engine.present_values(spec) if code not in (None, "")]
         return _sorted(spec, [(code, code, spec.option_name(code)) for code in codes])
 
     def values_of(self, spec, practice):
