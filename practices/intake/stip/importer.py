@@ -84,21 +84,29 @@ def import_stip(
     initiatives = initiatives_of(rows, theme, report)
     if report.problems:
         return report
+    reason = f"Imported from {source_name}"
+    if dry_run:  # as the CSV import's: reads, compares, writes nothing, locks nothing
+        _merge(initiatives, report, revisions_seen, reason=reason, dry_run=True)
+        return report
     with transaction.atomic():
         db.for_an_import()
-        _write(initiatives, report, revisions_seen, reason=f"Imported from {source_name}")
-        if dry_run or report.problems:
+        _merge(initiatives, report, revisions_seen, reason=reason, dry_run=False)
+        if report.problems:
             transaction.set_rollback(True)
     return report
 
 
-def _write(initiatives, report, revisions_seen, *, reason):
-    existing = {
-        practice.source_id: practice
-        for practice in Practice.objects.select_for_update().filter(
-            source_id__in=[i.source_id for i in initiatives]
-        )
-    }
+def _merge(initiatives, report, revisions_seen, *, reason, dry_run):
+    """Report what the initiatives change of their practices and, unless ``dry_run``, write
+    it (the practices locked until the import ends)."""
+    practices = (
+        Practice.objects.filter(source_id__in=[i.source_id for i in initiatives])
+        .select_related(*FOREIGN_KEYS)
+        .prefetch_related(*TAG_FIELDS)  # what each comparison reads, in one query a relation
+    )
+    if not dry_run:
+        practices = practices.select_for_update(of=("self",))
+    existing = {practice.source_id: practice for practice in practices}
     for initiative in initiatives:
         practice = existing.get(initiative.source_id)
         report.revisions[initiative.source_id] = practice.revision if practice else None
@@ -137,7 +145,7 @@ def _write(initiatives, report, revisions_seen, *, reason):
         else:
             changes = changes_to_write(practice, initiative, report)
             if not changes:
-                if practice.imported != initiative.values:
+                if practice.imported != initiative.values and not dry_run:
                     # only fields a curator keeps changed: remember what the source says now,
                     # without a version or a new date for the practice
                     Practice.objects.filter(pk=practice.pk).update(imported=initiative.values)
@@ -148,6 +156,8 @@ def _write(initiatives, report, revisions_seen, *, reason):
                 (name, as_text(current_value(practice, name)), as_text(value))
                 for name, value in changes.items()
             ]
+        if dry_run:
+            continue
         with one_version(practice, reason=reason):
             for name, value in changes.items():
                 if name in FOREIGN_KEYS:

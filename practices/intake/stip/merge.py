@@ -26,7 +26,8 @@ TAG_FIELDS = {
 def current_value(practice, name):
     """A practice's value of an imported field, in the form ``Initiative.values`` uses."""
     if name in TAG_FIELDS:
-        return sorted(getattr(practice, name).values_list("slug", flat=True))
+        # (prefetched by the import: ``all()`` reads what it fetched)
+        return sorted(tag.slug for tag in getattr(practice, name).all())
     if name in FOREIGN_KEYS:
         value = getattr(practice, name)
         return value.slug if value else None

@@ -409,3 +409,19 @@ def test_after_a_conflict_the_import_remembers_the_sources_new_value(taxonomies)
     again = import_stip(comma_file(renamed))
     assert not [conflict for conflict in again.conflicts if conflict[1] == "title"]
     assert "cluster-programme-2-stip-2" in again.unchanged
+
+
+def test_reimporting_an_unchanged_file_costs_the_same_queries_for_3_or_9_initiatives(taxonomies):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_a_reimport(count):
+        Practice.objects.all().delete()
+        content = comma_file([row(number) for number in range(1, count + 1)])
+        assert len(import_stip(content).created) == count
+        with CaptureQueriesContext(connection) as queries:
+            report = import_stip(content)
+        assert len(report.unchanged) == count
+        return len(queries)
+
+    assert queries_of_a_reimport(3) == queries_of_a_reimport(9)
