@@ -2,6 +2,9 @@
 for the admin's form, its publish action and its list."""
 
 MIN_DESCRIPTION_LENGTH = 150
+# The tag relations a public page must have a value of: what a list that checks the rules
+# prefetches (``problems_of``).
+REQUIRED_TAGS = ("challenges", "support_types")
 
 
 def publication_problems(*, description, challenges, support_types, tags_proposed) -> list[str]:
@@ -20,7 +23,7 @@ def publication_problems(*, description, challenges, support_types, tags_propose
 
 def problems_of(practice) -> list[str]:
     """``publication_problems`` of a saved practice (its tags read from the database, or from
-    ``challenges`` and ``support_types`` prefetched)."""
+    the ``REQUIRED_TAGS`` prefetched)."""
     return publication_problems(
         description=practice.description,
         challenges=practice.challenges.all(),

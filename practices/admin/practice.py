@@ -19,7 +19,7 @@ from practices.admin.forms import PracticeForm
 from practices.admin.imports import ImportViews
 from practices.intake.stip.importer import differences_from_import
 from practices.models import Practice, Recommendation, Suggestion
-from practices.publication import problems_of
+from practices.publication import REQUIRED_TAGS, problems_of
 from practices.search.facets.registry import CHOICE, FACETS, FIELD, FIXED, TAGS
 from practices.versions import differences, hold_version, record_version, tags_of
 
@@ -134,7 +134,7 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("challenges", "support_types")
+        return super().get_queryset(request).prefetch_related(*REQUIRED_TAGS)
 
     def view_on_site(self, practice):
         """The staff preview, which shows drafts too, as the public page will."""

@@ -15,7 +15,7 @@ from django.http import QueryDict
 
 from practices.search import fulltext
 from practices.search.criteria import Criteria
-from practices.search.facets.registry import FACETS, SPAN
+from practices.search.facets.registry import FACETS
 from practices.search.filters import PracticeFilter
 
 
@@ -49,10 +49,7 @@ class SqlEngine:
     def present_values(self, spec) -> list:
         """The values of a facet without a taxonomy that the searched practices hold: countries,
         or every year from the earliest start to the latest end (or this year)."""
-        practices = self.filterset.queryset.order_by()
-        if spec.kind == SPAN:
-            return SPAN.present_years(practices, spec)
-        return list(practices.values_list(spec.path, flat=True).distinct())
+        return spec.kind.present_values(spec, self.filterset.queryset.order_by())
 
     def ordered(self, fetch: Callable, *, headlines: bool = False) -> Sequence:
         practices = fetch(self.filterset.qs)

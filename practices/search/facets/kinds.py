@@ -112,6 +112,11 @@ class FacetKind:
         ]
         return _sorted(spec, choices)
 
+    def present_values(self, spec, practices) -> list:
+        """The values the practices hold (for the facets listed from their values: countries,
+        years)."""
+        return list(practices.values_list(spec.path, flat=True).distinct())
+
     def sql_counts(self, spec, engine, within) -> dict:
         rows = within.order_by().values_list(spec.path).annotate(count=Count("pk"))
         return {key: count for key, count in rows if key is not None}
@@ -290,8 +295,7 @@ class Span(FacetKind):
     def column_values(self, spec):
         return "a year (four digits); empty: unknown", []
 
-    @staticmethod
-    def present_years(practices, spec) -> list[int]:
+    def present_values(self, spec, practices) -> list[int]:
         """Every year from the earliest start to the latest end (or this year), as the index
         marks them."""
         last = Greatest(spec.path, Coalesce(spec.end_path, Value(timezone.now().year)))
