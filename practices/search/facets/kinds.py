@@ -18,75 +18,18 @@ declared attributes, so this module imports nothing of the registry.
 
 import django_filters
 from django import forms
-from django.db.models import Count, Max, Min, Q, Value
+from django.db.models import Count, Max, Min, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from practices.csv_format import LIST_SEPARATOR
+from practices.search.facets.kind_filters import (
+    ActiveInYearFilter,
+    FixedValuesFilter,
+    SlugMultipleChoiceFilter,
+    active_in,
+)
 from practices.years import YEARS
-
-
-class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Several taxonomy values named by slug: ``?priority=resilience&priority=green-transition``."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        # Each link table row is unique per (practice, tag) and each single-valued field holds
-        # one value, so no filter here can repeat a practice: DISTINCT would only cost time.
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
-
-    def get_filter_predicate(self, v):
-        # Compare by primary key: the URL names a slug, the rows store the taxonomy's id.
-        return {self.field_name: v.pk}
-
-    def filter(self, queryset, value):
-        if value and self.conjoined and self.parent.asks_any_of(self.field_name):
-            # Any of the chosen tags: one subquery on the link table, so a practice carrying
-            # two of them is still one row.
-            relation = queryset.model._meta.get_field(self.field_name)
-            links = relation.remote_field.through.objects.filter(
-                **{f"{relation.m2m_reverse_field_name()}__in": [tag.pk for tag in value]}
-            )
-            return queryset.filter(pk__in=links.values(relation.m2m_field_name()))
-        return super().filter(queryset, value)
-
-
-class FixedValuesFilter(django_filters.MultipleChoiceFilter):
-    """A plain field of a few values named by slug: ``?evaluated=yes``; any of them matches."""
-
-    def __init__(self, *args, spec, **kwargs):
-        self.spec = spec
-        kwargs["choices"] = [(slug, label) for slug, _, label in spec.fixed_values]
-        super().__init__(*args, **kwargs)
-
-    def filter(self, queryset, value):
-        if not value:
-            return queryset
-        stored = [self.spec.stored(slug) for slug in value]
-        return queryset.filter(**{f"{self.field_name}__in": stored})
-
-
-class ActiveInYearFilter(django_filters.MultipleChoiceFilter):
-    """Years in which a practice runs: ``?year=2021``; with several, active in each."""
-
-    def __init__(self, *args, spec, **kwargs):
-        self.spec = spec
-        kwargs["choices"] = [(str(year), str(year)) for year in YEARS]
-        super().__init__(*args, **kwargs)
-
-    def filter(self, queryset, value):
-        for year in map(int, value or []):
-            queryset = queryset.filter(active_in(self.spec, year))
-        return queryset
-
-
-def active_in(spec, year: int) -> Q:
-    """Practices of a span facet that run in ``year``."""
-    return Q(**{f"{spec.path}__lte": year}) & (
-        Q(**{f"{spec.end_path}__isnull": True}) | Q(**{f"{spec.end_path}__gte": year})
-    )
 
 
 class FacetKind:
