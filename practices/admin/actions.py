@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from practices.exchange.exports import csv_chunks, practice_url_prefix
-from practices.publication import REQUIRED_TAGS, problems_of
+from practices.publication import problems_of
 from practices.versions import hold_version
 
 
@@ -32,7 +32,8 @@ class PublicationActions:
         return response
 
     def _set_published(self, request, queryset, published):
-        changed = list(queryset.exclude(is_published=published).prefetch_related(*REQUIRED_TAGS))
+        # the list's queryset (``PracticeAdmin.get_queryset``) prefetches the tags the rules read
+        changed = list(queryset.exclude(is_published=published))
         if published:
             refused = [(practice, problems_of(practice)) for practice in changed]
             refused = [(practice, problems) for practice, problems in refused if problems]
