@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.urls import reverse
 
@@ -145,3 +146,38 @@ def test_two_suggestions_of_the_same_title_both_arrive_under_their_own_addresses
         "circular-textiles-cluster-suggested-2",
     ]
     assert Suggestion.objects.count() == 2
+
+
+def test_a_title_with_nothing_to_spell_an_address_gets_the_fallback_slug(taxonomies, client):
+    assert client.post(URL, suggestion(title="¿¡!")).status_code == 302
+    assert Practice.objects.get().slug == "suggested-practice-suggested"
+
+
+class _MailServerDown(BaseEmailBackend):
+    """As Django's SMTP backend behaves when its server refuses the connection."""
+
+    def send_messages(self, email_messages):
+        if not self.fail_silently:
+            raise ConnectionRefusedError("the mail server is down")
+        return 0
+
+
+@override_settings(
+    CURATOR_EMAILS=["curator@example.eu"],
+    EMAIL_BACKEND=f"{__name__}._MailServerDown",
+)
+def test_a_mail_server_down_loses_no_suggestion(taxonomies, client):
+    assert client.post(URL, suggestion()).status_code == 302
+    assert Practice.objects.filter(title="Circular textiles cluster").exists()
+
+
+@override_settings(CURATOR_EMAILS=["curator@example.eu"])
+def test_the_curators_mail_names_the_practice_and_links_to_its_draft(taxonomies, client):
+    client.post(URL, suggestion(title="A" * 120))
+    practice = Practice.objects.get()
+    (message,) = mail.outbox
+    assert message.subject == "Suggested practice: " + "A" * 100
+    assert message.body == (
+        f"Someone suggested a practice for the toolkit: {'A' * 120}\n\n"
+        f"It waits as a draft in the review queue: /admin/practices/practice/{practice.pk}/change/\n"
+    )
