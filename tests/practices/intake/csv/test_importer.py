@@ -416,6 +416,7 @@ def test_the_preview_lists_each_change_old_to_new(sample_practices, client):
         if row["slug"] == "newco-helsinki":
             row["thematic_priorities"] = "Green transition"
             row["country"] = "DK"
+            row["end_year"] = "2030"  # none given before
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
@@ -425,6 +426,7 @@ def test_the_preview_lists_each_change_old_to_new(sample_practices, client):
     assert report.changes == {
         "newco-helsinki": [
             ("country", "FI", "DK"),
+            ("end year", "", "2030"),
             ("thematic priorities", "Digital transition; Resilience", "Green transition"),
         ]
     }
