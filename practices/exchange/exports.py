@@ -2,7 +2,7 @@
 
 On PostgreSQL the database writes the lines (``exports_postgresql``); elsewhere (SQLite) this
 module does, from plain rows (``values_list``-like reads by id) and names looked up in small
-in-memory tables (``export_labels.Labels``) instead of model instances. Both write
+in-memory tables (``labels.Labels``) instead of model instances. Both write
 byte-identical files; tests hold them so.
 """
 
@@ -16,8 +16,7 @@ from django.utils import timezone
 from practices.csv_format import PLAIN_COLUMNS, csv_line, neutralise_cell
 from practices.db import rows_where_in
 from practices.exchange import exports_postgresql
-from practices.exchange import labels as export_labels
-from practices.exchange.labels import Labels, practice_columns, utc_date
+from practices.exchange.labels import EXPORT_BATCH_SIZE, Labels, practice_columns, utc_date
 from practices.models import Practice
 from practices.search.facets.registry import CSV_COLUMNS
 
@@ -70,7 +69,7 @@ def export_batches(practices, *, url_prefix=PRACTICE_PATH_PREFIX, neutralise=Tru
     labels = Labels(practices.db)
     ordered_ids = list(practices.values_list("pk", flat=True))
     columns = practice_columns()
-    batch_size = export_labels.EXPORT_BATCH_SIZE
+    batch_size = EXPORT_BATCH_SIZE
     for start in range(0, len(ordered_ids), batch_size):
         batch = ordered_ids[start : start + batch_size]
         rows = rows_where_in(practices.db, Practice._meta.db_table, columns, "id", batch)

@@ -1,4 +1,4 @@
-"""The search engine in SQL: what ``index_engine.IndexEngine`` answers from bitsets, asked of
+"""The search engine in SQL: what ``engines.bitsets.IndexEngine`` answers from bitsets, asked of
 the database. It serves searches over something other than every published practice, and
 databases without a data version.
 
