@@ -66,6 +66,13 @@ def needs_root_and_postgresql():
         pytest.skip("stopping PostgreSQL needs root and pg_ctlcluster (CI has both)")
 
 
+class Served(str):
+    """The site's address, knowing its gunicorn master's process id (a worker's process title
+    may not name the address: gunicorn renames its processes where setproctitle is installed)."""
+
+    master_pid: int
+
+
 @contextlib.contextmanager
 def gunicorn(tmp_path, **environment_overrides):
     """The site under gunicorn (one worker) in production settings, on the test database."""
@@ -109,7 +116,8 @@ def gunicorn(tmp_path, **environment_overrides):
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "gunicorn.log").open("w"),
     )
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.master_pid = process.pid
     try:
         assert wait_for(f"{base}/healthz", 200), "gunicorn did not start"
         yield base
@@ -230,13 +238,11 @@ def test_a_worker_killed_during_an_export_leaves_nothing_behind(transactional_db
     call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
     with gunicorn(tmp_path) as base:
         workers = subprocess.run(
-            ["pgrep", "-f", f"gunicorn.*{base.rsplit(':', 1)[1]}"],
-            capture_output=True,
-            text=True,
+            ["pgrep", "-P", str(base.master_pid)], capture_output=True, text=True
         ).stdout.split()
         response = urllib.request.urlopen(f"{base}/practices/export.csv", timeout=10)  # noqa: S310
         assert response.read(20).startswith(b"\xef\xbb\xbfslug,")
-        newest = max(map(int, workers))  # the worker, started after its master
+        newest = max(map(int, workers))  # the one worker (the newest child, if a test adds one)
         os.kill(newest, 9)
         response.close()
         assert wait_for(f"{base}/healthz", 200), "no worker came back"
