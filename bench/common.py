@@ -44,6 +44,21 @@ def write_report(name: str, text: str, data) -> None:
     (RESULTS / f"{name}-latest.json").write_text(json.dumps(data, indent=2))
 
 
+def database_exists(database_url) -> bool:
+    """Whether the benchmark's database is there yet (SQLite: its file)."""
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return Path(database_url.removeprefix("sqlite:///")).exists()
+    import psycopg
+
+    parts = urlsplit(database_url)
+    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")]
+        )
+        return found.fetchone() is not None
+
+
 def create_postgresql_database(database_url):
     """Create the benchmark's PostgreSQL database if it does not exist yet."""
     import psycopg

@@ -37,7 +37,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PROJECT, PYTHON, RESULTS, django_env, prepare_database, write_report  # noqa: E402
+from common import (  # noqa: E402
+    PROJECT,
+    PYTHON,
+    RESULTS,
+    database_exists,
+    django_env,
+    prepare_database,
+    write_report,
+)
 from growth import memory_mb  # noqa: E402
 from run import (  # noqa: E402
     FIRST_TIME_WORDS,
@@ -236,7 +244,8 @@ def main():
         "--database-url", default="postgres://postgres@127.0.0.1:5432/toolkit_bench"
     )
     args = parser.parse_args()
-    delete_imported(args.database_url)  # left by a run that was stopped
+    if database_exists(args.database_url):  # (a first run has none to clean)
+        delete_imported(args.database_url)  # left by a run that was stopped
     prepare_database(args.database_url, args.count, args.seed)
     directories = {"current": PROJECT, "baseline": baseline_tree(args.baseline)}
     for database in REDIS_DATABASES.values():
