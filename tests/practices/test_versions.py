@@ -40,3 +40,30 @@ def test_a_search_reads_one_way_of_combining_the_last_as_the_form_does():
     assert params.urlencode() == "challenge=a"
     params = search_params(QueryDict("challenge=a&challenge_match=all&challenge_match=any"))
     assert params.urlencode() == "challenge=a&challenge_match=any"
+
+
+def test_a_comparison_reads_choices_yes_no_and_empty_values_in_words(taxonomies):
+    from practices.models import BudgetRange
+
+    practice = make_practice(slug="worded", country="FI")
+    first = Practice.history.filter(id=practice.pk).first()
+    with one_version(practice, reason="facts found"):
+        practice.country = "DK"
+        practice.evaluated = True
+        practice.budget_range = BudgetRange.objects.get(slug="1m-5m")
+        practice.save()
+    second = Practice.history.filter(id=practice.pk).first()
+    with one_version(practice, reason="facts corrected"):
+        practice.evaluated = False
+        practice.budget_range = None
+        practice.save()
+    third = Practice.history.filter(id=practice.pk).first()
+    assert [(d.label, d.old, d.new) for d in differences(first, second)] == [
+        ("country", "Finland", "Denmark"),
+        ("yearly budget", "", "1M-5M"),
+        ("evaluated", "", "yes"),
+    ]
+    assert [(d.label, d.old, d.new) for d in differences(second, third)] == [
+        ("yearly budget", "1M-5M", ""),
+        ("evaluated", "yes", "no"),
+    ]

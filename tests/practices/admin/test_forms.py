@@ -77,3 +77,14 @@ def test_a_practice_without_versions_is_named_as_a_whole(taxonomies):
     assert stale_edit_message(practice.pk, 1) == (
         "Someone saved this practice, after you opened it, and changed the practice. " + KEEP_YOURS
     )
+
+
+def test_a_form_opened_on_an_unknown_revision_of_a_practice_with_one_version(taxonomies):
+    practice = make_practice(slug="once")
+    latest = Practice.history.filter(id=practice.pk).first()
+    Practice.history.filter(id=practice.pk).exclude(history_id=latest.history_id).delete()
+    when = date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT")
+    assert stale_edit_message(practice.pk, 999) == (
+        f"Someone saved this practice on {when}, after you opened it, and changed the practice. "
+        + KEEP_YOURS
+    )

@@ -150,7 +150,9 @@ def test_two_suggestions_of_the_same_title_both_arrive_under_their_own_addresses
 
 def test_a_title_with_nothing_to_spell_an_address_gets_the_fallback_slug(taxonomies, client):
     assert client.post(URL, suggestion(title="¿¡!")).status_code == 302
-    assert Practice.objects.get().slug == "suggested-practice-suggested"
+    practice = Practice.objects.get()
+    assert practice.slug == "suggested-practice-suggested"
+    assert (practice.description, practice.link) == (DESCRIPTION, "https://example.ee/textiles")
 
 
 class _MailServerDown(BaseEmailBackend):
