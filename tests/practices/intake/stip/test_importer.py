@@ -425,3 +425,20 @@ def test_reimporting_an_unchanged_file_costs_the_same_queries_for_3_or_9_initiat
         return len(queries)
 
     assert queries_of_a_reimport(3) == queries_of_a_reimport(9)
+
+
+def test_the_report_writes_each_change_of_a_reimport_as_text(taxonomies):
+    import_stip(comma_file())
+    changed = [
+        row(4, CountryCode="EU", HasBeenEvaluated="", TH82="1", TH92="1", StartDateYear="2019")
+        if cells[0] == f"{URI}4"
+        else cells
+        for cells in SAMPLE_ROWS
+    ]
+    report = import_stip(comma_file(changed), dry_run=True)
+    assert report.changes == {
+        "cluster-programme-4-stip-4": [
+            ("start_year", "", "2019"),
+            ("priorities", "", "digital-transition; green-transition"),
+        ]
+    }
