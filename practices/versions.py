@@ -66,15 +66,12 @@ class Difference:
     new: str
 
 
-# Kept by every version, but not something a person changes or needs to read in a comparison.
-_NOT_COMPARED = {"id", "revision", "updated_at", "created_at", "is_synthetic"}
-
-
 def differences(older, newer) -> list[Difference]:
     """What changed from one version to another, in words, in the order of the practice's
     fields then its tag relations (simple-history's ``diff_against`` finds the changes; a tag
-    relation reads as the names before and after)."""
-    delta = newer.diff_against(older, excluded_fields=_NOT_COMPARED, foreign_keys_are_objs=True)
+    relation reads as the names before and after). Only what a person edits is compared:
+    ``diff_against`` leaves out the fields that are not editable (revision, dates, ids)."""
+    delta = newer.diff_against(older, foreign_keys_are_objs=True)
     found = []
     for change in sorted(delta.changes, key=lambda change: _FIELD_ORDER[change.field]):
         field = Practice._meta.get_field(change.field)

@@ -67,3 +67,13 @@ def test_a_comparison_reads_choices_yes_no_and_empty_values_in_words(taxonomies)
         ("yearly budget", "1M-5M", ""),
         ("evaluated", "yes", "no"),
     ]
+
+
+def test_a_comparison_leaves_out_what_no_person_edits(taxonomies):
+    practice = make_practice(slug="kept")
+    first = Practice.history.filter(id=practice.pk).first()
+    with one_version(practice, reason="saved again"):
+        practice.save()  # a new revision and date, nothing a person changed
+    latest = Practice.history.filter(id=practice.pk).first()
+    assert (latest.revision, latest.updated_at) != (first.revision, first.updated_at)
+    assert differences(first, latest) == []

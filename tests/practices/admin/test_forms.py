@@ -88,3 +88,32 @@ def test_a_form_opened_on_an_unknown_revision_of_a_practice_with_one_version(tax
         f"Someone saved this practice on {when}, after you opened it, and changed the practice. "
         + KEEP_YOURS
     )
+
+
+def test_publishing_through_the_form_is_refused_with_proposed_tags_or_no_description(
+    taxonomies, staff_client
+):
+    from django.urls import reverse
+
+    from tests.practices.admin.test_practice import COMPLETE_DESCRIPTION, change_form_data
+
+    practice = make_practice(slug="proposed", is_published=False, description=COMPLETE_DESCRIPTION)
+    Practice.objects.filter(pk=practice.pk).update(tags_proposed=True)
+    url, data = change_form_data(staff_client, practice)
+    data.update(
+        is_published="on",
+        tags_proposed="on",
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+    )
+    sent = {k: v for k, v in data.items() if v is not None}
+    refused = staff_client.post(url, sent)
+    assert refused.status_code == 200
+    assert "its proposed tags are not confirmed" in refused.content.decode()
+    # a description left empty: the field's own error, never a server error
+    sent.update(description="", tags_proposed="")
+    empty = staff_client.post(url, sent)
+    assert empty.status_code == 200
+    assert "description is shorter than 150 characters" in empty.content.decode()
+    assert not Practice.objects.get(pk=practice.pk).is_published
+    assert reverse("admin:practices_practice_change", args=[practice.pk]) == url

@@ -461,3 +461,25 @@ def test_a_draft_whose_fields_already_match_the_file_is_published(sample_practic
     assert "circular-flanders" not in report.unchanged
     assert Practice.objects.get(slug="circular-flanders").is_published
     assert Practice.objects.filter(is_published=False).count() == 0
+
+
+def test_the_preview_names_a_new_region_and_a_publication_and_lists_the_unchanged(
+    sample_practices, client
+):
+    rows = list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+    for row in rows:
+        if row["slug"] == "newco-helsinki":
+            row["region_code"] = "dk01"  # any case: read as the code
+    Practice.objects.filter(slug="circular-flanders").update(is_published=False)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    report = import_practices(buffer.getvalue().encode(), dry_run=True)
+    assert report.changes == {
+        "newco-helsinki": [("region", "FI1B", "DK01")],
+        "circular-flanders": [("published", "no", "yes")],
+    }
+    assert sorted(report.unchanged) == sorted(
+        row["slug"] for row in rows if row["slug"] not in report.changes
+    )
