@@ -77,3 +77,15 @@ def test_a_comparison_leaves_out_what_no_person_edits(taxonomies):
     latest = Practice.history.filter(id=practice.pk).first()
     assert (latest.revision, latest.updated_at) != (first.revision, first.updated_at)
     assert differences(first, latest) == []
+
+
+def test_a_stored_value_outside_the_fields_choices_reads_as_itself(taxonomies):
+    practice = make_practice(slug="legacy")
+    first = Practice.history.filter(id=practice.pk).first()
+    with one_version(practice, reason="an origin from an older release"):
+        practice.origin = "legacy"  # not among the choices
+        practice.save()
+    latest = Practice.history.filter(id=practice.pk).first()
+    assert [(d.label, d.old, d.new) for d in differences(first, latest)] == [
+        ("origin", "Curator", "legacy")
+    ]
