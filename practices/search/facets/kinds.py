@@ -6,6 +6,8 @@ questions the rest of the code asks of a facet (in the manner of Datasette's ``f
   OpenAPI enum and the data page's column list read this one answer);
 - ``key_of(spec)``: how the engines know a cleaned value (a taxonomy's id, a stored value);
 - ``options(spec, engine)``: (key counted by, slug in URLs, name) of each option of a panel;
+- ``present_values(spec, practices)``: the values practices hold, for facets listed from
+  them (countries, years);
 - ``sql_counts(spec, engine, within)``: {key: results} for the SQL engine;
 - ``openapi_item(spec)``: the JSON schema of one value, and its bounds in words;
 - ``column_values(spec)``: what the CSV column holds, in words, and its values;
