@@ -49,11 +49,6 @@ COMMON_ERRORS = {
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 
 
-def allowed_values(spec) -> list[str]:
-    """What the API accepts for one facet's parameter, as its FilterSet does."""
-    return spec.url_values()
-
-
 def exact_description(result, generator, request, public):
     """drf-spectacular's postprocessing hook (``SPECTACULAR_SETTINGS``)."""
     facets = {spec.param: spec for spec in FACETS}

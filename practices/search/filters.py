@@ -109,7 +109,8 @@ class PracticeFilter(django_filters.FilterSet):
         """The cleaned search of a valid FilterSet as values."""
         data = self.form.cleaned_data
         selected = {
-            spec.param: frozenset(map(_key_of(spec), data.get(spec.param) or [])) for spec in FACETS
+            spec.param: frozenset(map(spec.kind.key_of(spec), data.get(spec.param) or []))
+            for spec in FACETS
         }
         any_of = frozenset(
             spec.param for spec in FACETS if spec.switchable and data.get(spec.match_param) == ANY
@@ -127,8 +128,3 @@ class PracticeFilter(django_filters.FilterSet):
         if sort == "title" or not keywords:
             return queryset.order_by("title", "pk")
         return fulltext.by_relevance(queryset, keywords)
-
-
-def _key_of(spec):
-    """How the engines know a cleaned value of a facet: a taxonomy's id, a stored value."""
-    return spec.kind.key_of(spec)

@@ -44,6 +44,20 @@ def csv_file(*rows, header=HEADER):
     return ("\n".join([header, *rows]) + "\n").encode("utf-8")
 
 
+def exported_rows(client):
+    """The rows of the site's CSV export, by column."""
+    return list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+
+
+def as_csv_file(rows):
+    """``rows`` (by column) written back as a CSV file."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
 def problems_of(report):
     return [(problem.row, problem.column) for problem in report.problems]
 
@@ -358,23 +372,16 @@ def test_the_command_reports_a_missing_file(taxonomies, tmp_path):
 
 
 def test_the_evaluated_column_reads_yes_no_or_empty(sample_practices, client):
-    exported = list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+    exported = exported_rows(client)
     for row in exported:
         row["evaluated"] = {"newco-helsinki": "Yes", "circular-flanders": "no"}.get(row["slug"], "")
 
-    def as_file(rows):
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue().encode()
-
-    assert import_practices(as_file(exported)).ok
+    assert import_practices(as_csv_file(exported)).ok
     evaluated = dict(Practice.objects.values_list("slug", "evaluated"))
     assert (evaluated["newco-helsinki"], evaluated["circular-flanders"]) == (True, False)
     assert evaluated["cluster-programme-latvia"] is None
     exported[0]["evaluated"] = "maybe"
-    report = import_practices(as_file(exported))
+    report = import_practices(as_csv_file(exported))
     assert [(p.row, p.column) for p in report.problems] == [(2, "evaluated")]
 
 
@@ -411,18 +418,14 @@ def test_a_changed_practice_is_updated_now_as_one_version_naming_the_file(sample
 
 
 def test_the_preview_lists_each_change_old_to_new(sample_practices, client):
-    rows = list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+    rows = exported_rows(client)
     for row in rows:
         if row["slug"] == "newco-helsinki":
             row["thematic_priorities"] = "Green transition"
             row["country"] = "DK"
             row["end_year"] = "2030"  # none given before
 
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    report = import_practices(buffer.getvalue().encode(), dry_run=True)
+    report = import_practices(as_csv_file(rows), dry_run=True)
     assert report.changes == {
         "newco-helsinki": [
             ("country", "FI", "DK"),
@@ -466,16 +469,12 @@ def test_a_draft_whose_fields_already_match_the_file_is_published(sample_practic
 def test_the_preview_names_a_new_region_and_a_publication_and_lists_the_unchanged(
     sample_practices, client
 ):
-    rows = list(csv.DictReader(io.StringIO(export_bytes(client).decode("utf-8-sig"))))
+    rows = exported_rows(client)
     for row in rows:
         if row["slug"] == "newco-helsinki":
             row["region_code"] = "dk01"  # any case: read as the code
     Practice.objects.filter(slug="circular-flanders").update(is_published=False)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    report = import_practices(buffer.getvalue().encode(), dry_run=True)
+    report = import_practices(as_csv_file(rows), dry_run=True)
     assert report.changes == {
         "newco-helsinki": [("region", "FI1B", "DK01")],
         "circular-flanders": [("published", "no", "yes")],
