@@ -17,6 +17,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 # Tests make many requests from one address; the limit itself is tested with low rates.
 RATE_LIMITS = {"api": "100000/minute", "export": "100000/minute", "suggest": "100000/minute"}
 
+MEDIA_ROOT = tempfile.mkdtemp(prefix="toolkit-media-")
+
 # Previewed imports wait in a folder of their own, away from the project's.
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "practices",
+    "curation",
     "factsheets",
     "explore",
     "opendata",
@@ -153,6 +154,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the toolkit writes itself (the tag suggester's trained model): never served.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -20,6 +20,8 @@ urlpatterns = [
     path("practices/", include("practices.urls")),
     path(settings.API_PREFIX.lstrip("/"), include("practices.api.urls")),
     path("data/", include("opendata.urls")),
+    # the curators' review workspace: inside the admin's address, its guard and its look
+    path("admin/review/", include("curation.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (feed readers, bookmarks too).
