@@ -34,9 +34,9 @@ class Document:
 
 
 def text_of(practice) -> str:
-    """The words the suggester reads: title, original title, description, organisation, and
+    """The words the suggester reads: title, description, organisation, and
     the names of its instrument types and target groups (what STIP says the measure is)."""
-    parts = [practice.title, practice.original_title, practice.description, practice.organisation]
+    parts = [practice.title, practice.description, practice.organisation]
     parts += [instrument.name for instrument in practice.instrument_types.all()]
     parts += [group.name for group in practice.target_groups.all()]
     return "\n".join(part for part in parts if part)
