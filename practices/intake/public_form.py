@@ -17,6 +17,7 @@ from practices.models import (
     TerritorialValidity,
     ThematicPriority,
 )
+from practices.publication import MIN_DESCRIPTION_LENGTH
 from practices.versions import one_version
 
 HONEYPOT = "website"  # a field people never see; bots fill every field they find
@@ -45,9 +46,13 @@ class SuggestionForm(forms.Form):
     description = forms.CharField(
         label="What the practice does",
         widget=forms.Textarea(attrs={"rows": 8}),
-        min_length=100,
+        # what publishing needs: a suggestion the form accepts is never too short to publish
+        min_length=MIN_DESCRIPTION_LENGTH,
         max_length=5000,
-        help_text="At least 100 characters: who runs it, what it funds or offers, for whom.",
+        help_text=(
+            f"At least {MIN_DESCRIPTION_LENGTH} characters: who runs it, what it funds or "
+            "offers, for whom."
+        ),
     )
     link = forms.URLField(
         label="Link to further information", max_length=500, required=False, assume_scheme="https"

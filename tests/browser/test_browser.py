@@ -327,7 +327,7 @@ def test_a_suggestion_made_in_the_browser_waits_in_the_review_queue(taxonomies, 
     assert page.get_by_label("Title of the practice").input_value() == "Circular textiles cluster"
     page.get_by_label("What the practice does").fill(
         "A regional programme that funds cluster managers to run joint projects on circular "
-        "textiles with small firms and universities."
+        "textiles with small firms and universities, and pays for shared test labs."
     )
     page.get_by_label("Innovation").check()
     page.get_by_label("You may contact me about this suggestion").check()
