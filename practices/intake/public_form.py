@@ -72,6 +72,17 @@ class SuggestionForm(forms.Form):
     def is_from_a_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
 
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(id to link to, label, message) of each error, in the form's order: for the
+        summary above the form. A group of boxes or buttons is reached through its first."""
+        summary = []
+        for field in self:
+            if not field.errors:
+                continue
+            target = field.subwidgets[0].id_for_label if field.use_fieldset else field.id_for_label
+            summary.extend((target, field.label, error) for error in field.errors)
+        return summary
+
 
 def submit_suggestion(*, data: dict) -> Practice:
     """Save a valid suggestion as a draft practice with its submitter apart, and tell the

