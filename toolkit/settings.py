@@ -236,7 +236,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Requests per client for the expensive public endpoints ("N/second|minute|hour|day").
+# Requests per client for the expensive public endpoints, and suggestions accepted per client
+# ("N/second|minute|hour|day").
 RATE_LIMITS = {
     "api": os.environ.get("RATE_LIMIT_API", "120/minute"),
     "export": os.environ.get("RATE_LIMIT_EXPORT", "20/minute"),
