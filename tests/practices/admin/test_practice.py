@@ -1,10 +1,13 @@
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from practices.models import Practice, ThematicPriority
+from practices.admin.practice import PracticeAdmin
+from practices.models import Practice, StrategicChallenge, ThematicPriority
 from practices.versions import one_version
 from tests.factories import make_practice
 
@@ -567,3 +570,57 @@ def test_a_description_sent_with_a_browsers_line_endings_is_kept_with_lf(
     assert practice.description == stored  # not a changed word, not a changed byte
     (version,) = versions_of(practice)  # the samples are loaded without versions
     assert version.description == stored
+
+
+def listed_titles(response):
+    """The titles of the changelist's rows, top to bottom, as the page shows them."""
+    return re.findall(r'<th class="field-title"><a href="[^"]*">([^<]*)</a></th>', response.text)
+
+
+def circular_flanders_and_its_neighbours():
+    flanders = "A network that brings circular Flanders firms together. " * 3
+    for title, original_title, description in [
+        ("CROSS-BORDER CLUSTER ON BIO-INNOVATION", "", flanders),
+        ("Circular Flanders", "", "The Flemish circular economy hub."),
+        ("Catalysing Circular Flanders", "", "Grants."),
+        ("circular flanders partnership", "", "Loans."),
+        ("Flanders goes circular", "", "Advice."),
+        ("Kringloop cluster", "Circular Flanders (Vlaanderen Circulair)", "Advice."),
+        ("Blue economy cluster", "", "Circular Flanders is its neighbour. " * 3),
+        ("Circular Wallonia", "", "Not in Flanders: no."),
+    ]:
+        make_practice(title=title, original_title=original_title, description=description)
+
+
+def test_admin_search_for_circular_flanders_lists_circular_flanders_first(taxonomies, staff_client):
+    circular_flanders_and_its_neighbours()
+    url = reverse("admin:practices_practice_changelist")
+    response = staff_client.get(url, {"q": "Circular Flanders"})
+    assert listed_titles(response) == [
+        "Circular Flanders",  # the title itself
+        "circular flanders partnership",  # the title starts with it
+        "Catalysing Circular Flanders",  # the title holds it
+        "Flanders goes circular",  # the title holds every word
+        "Kringloop cluster",  # the original title holds it
+        "Blue economy cluster",  # then the rest, A to Z whatever the case
+        "Circular Wallonia",  # (its description says Flanders)
+        "CROSS-BORDER CLUSTER ON BIO-INNOVATION",  # its description holds it
+    ]
+    # a tag filter makes the query DISTINCT (PostgreSQL then sorts only by what it selects)
+    innovation = StrategicChallenge.objects.get(slug="innovation")  # the factory's, for all
+    filtered = staff_client.get(
+        url, {"q": "Circular Flanders", "challenges__id__exact": innovation.pk}
+    )
+    assert listed_titles(filtered) == listed_titles(response)
+
+
+def test_a_column_the_curator_sorts_by_wins_over_the_search_ranking(taxonomies, staff_client):
+    circular_flanders_and_its_neighbours()
+    url = reverse("admin:practices_practice_changelist")
+    title_column = 1 + PracticeAdmin.list_display.index("title")  # ``o`` counts from 1
+    by_title = staff_client.get(url, {"q": "Circular Flanders", "o": f"-{title_column}"})
+    # every one of them matches; Z to A as the database sorts (its collation's case rules)
+    assert listed_titles(by_title) == list(
+        Practice.objects.order_by("-title", "-pk").values_list("title", flat=True)
+    )
+    assert listed_titles(staff_client.get(url, {"q": "Kringloop"})) == ["Kringloop cluster"]
