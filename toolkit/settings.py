@@ -149,6 +149,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "7 Dec 2026" and "7 Dec 2026, 14:05" wherever a date is shown in Django's formats (the admin)
+FORMAT_MODULE_PATH = ["toolkit.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

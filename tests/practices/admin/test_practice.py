@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -624,3 +625,30 @@ def test_a_column_the_curator_sorts_by_wins_over_the_search_ranking(taxonomies, 
         Practice.objects.order_by("-title", "-pk").values_list("title", flat=True)
     )
     assert listed_titles(staff_client.get(url, {"q": "Kringloop"})) == ["Kringloop cluster"]
+
+
+def test_dates_in_the_admin_read_day_month_name_and_year(sample_practices, staff_client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="before"):
+        practice.save()
+    rename_and_retag_in_the_admin(staff_client, practice)
+    afternoon = datetime(2026, 12, 7, 14, 5, tzinfo=UTC)
+    Practice.objects.filter(pk=practice.pk).update(updated_at=afternoon, created_at=afternoon)
+    older, newer = reversed(versions_of(practice)[:2])
+    Practice.history.filter(pk=older.pk).update(history_date=afternoon - timedelta(days=300))
+    Practice.history.filter(pk=newer.pk).update(history_date=afternoon)
+
+    changelist = staff_client.get(reverse("admin:practices_practice_changelist"), {"q": "NewCo"})
+    assert '<td class="field-last_updated">7 Dec 2026</td>' in changelist.text
+    assert "12/07/2026" not in changelist.text
+    change = staff_client.get(reverse("admin:practices_practice_change", args=[practice.pk]))
+    assert '<div class="readonly">7 Dec 2026, 14:05</div>' in change.text
+    history = staff_client.get(reverse("admin:practices_practice_history", args=[practice.pk]))
+    assert ">7 Dec 2026, 14:05</a>" in history.text
+    assert ">10 Feb 2026, 14:05</a>" in history.text
+    compare = staff_client.get(
+        reverse("admin:practices_practice_compare", args=[practice.pk]),
+        {"from": older.pk, "to": newer.pk},
+    )
+    assert "From the version of 10 Feb 2026, 14:05" in compare.text
+    assert "to the version of 7 Dec 2026, 14:05" in compare.text
