@@ -187,7 +187,7 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         """The staff preview, which shows drafts too, as the public page will."""
         return reverse("practices:preview", args=[practice.slug])
 
-    @admin.display(description="last updated", ordering="updated_at")
+    @admin.display(description="updated", ordering="updated_at")  # short: the list is wide
     def last_updated(self, practice):
         return date_format(timezone.localtime(practice.updated_at), "SHORT_DATE_FORMAT")
 

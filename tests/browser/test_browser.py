@@ -424,6 +424,35 @@ def save_practice(page):
     page.wait_for_load_state()
 
 
+def test_the_practice_list_fits_a_1366_px_screen_with_both_sidebars_open(
+    sample_practices, live_server, browser, django_user_model
+):
+    from tests.factories import make_practice
+
+    make_practice(  # a draft with much to say in "still lacks"
+        title="A suggested practice whose title goes on about clusters and regions",
+        description="Short.",
+        challenges=(),
+        support=(),
+        is_published=False,
+        origin="suggestion",
+    )
+    django_user_model.objects.create_superuser("curator", "c@example.eu", STAFF_PASSWORD)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    sign_in(tab, live_server, "curator")
+    tab.goto(f"{live_server.url}/admin/practices/practice/")
+    screenshot(tab, "admin-list-1366")
+    assert tab.locator("#nav-sidebar").is_visible()
+    table = tab.locator("#result_list").bounding_box()
+    filters = tab.locator("#changelist-filter").bounding_box()
+    scrolls = "(box => box.scrollWidth - box.clientWidth)(document.querySelector('.results'))"
+    hidden_by_scrolling = tab.evaluate(scrolls)
+    context.close()
+    assert table["x"] + table["width"] <= filters["x"] <= 1366  # every column, "updated" too
+    assert hidden_by_scrolling <= 0
+
+
 def test_a_curator_reverts_a_version_and_its_tags_come_back(
     sample_practices, live_server, page, django_user_model
 ):
