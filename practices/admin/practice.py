@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -65,6 +66,14 @@ def _unquoted(word):
     if len(word) > 1 and word[0] in "\"'" and word[0] == word[-1]:
         return unescape_string_literal(word)
     return word
+
+
+def _id_or_404(value: str) -> int:
+    """A practice's or a version's id from an address, or 404 for anything but a whole number:
+    a mistyped address is not a server error."""
+    if not (value.isascii() and value.isdigit()):
+        raise Http404(f"No practice or version has the id {value!r}.")
+    return int(value)
 
 
 class SuggestionInline(admin.StackedInline):
@@ -231,11 +240,15 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
             record_version(obj, created=False, user=request.user)
         return super().log_change(request, obj, message)
 
+    def history_view(self, request, object_id, extra_context=None):
+        _id_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An old version, with the tags it carried (not today's), ready to be restored as a
         new version: fields and tags alike."""
         request.practice_version = get_object_or_404(
-            Practice.history.model, id=object_id, history_id=version_id
+            Practice.history.model, id=_id_or_404(object_id), history_id=_id_or_404(version_id)
         )
         with transaction.atomic():  # the stale-edit check locks the row until the save ends
             return super().history_form_view(request, object_id, version_id, extra_context)
@@ -263,13 +276,12 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         practice = get_object_or_404(Practice, pk=object_id)
         if not self.has_view_or_change_permission(request, practice):
             raise PermissionDenied
-        versions = Practice.history.filter(id=practice.pk)
-        try:
-            older = versions.get(history_id=int(request.GET.get("from", "")))
-            newer = versions.get(history_id=int(request.GET.get("to", "")))
-        except (ValueError, Practice.history.model.DoesNotExist):
+        chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(chosen):  # the history's form sent with one of the two left unchosen
             self.message_user(request, "Choose two versions of this practice.", messages.ERROR)
             return redirect("admin:practices_practice_history", practice.pk)
+        versions = Practice.history.filter(id=practice.pk)
+        older, newer = (get_object_or_404(versions, history_id=_id_or_404(id_)) for id_ in chosen)
         if older.history_date > newer.history_date:
             older, newer = newer, older
         context = {

@@ -467,8 +467,10 @@ def test_two_versions_compare_field_by_field_and_tag_by_tag(sample_practices, st
         ("thematic priorities", "Digital transition; Resilience", "Green transition"),
     ]
     assert '<th scope="row">Thematic priorities</th>' in page.content.decode()
-    bad = staff_client.get(f"{compare_url}?from=nope&to={newer.pk}")
-    assert bad.status_code == 302
+    unchosen = staff_client.get(f"{compare_url}?to={newer.pk}")  # the form, one left out
+    assert unchosen.status_code == 302
+    assert unchosen["Location"] == reverse("admin:practices_practice_history", args=[practice.pk])
+    assert "Choose two versions of this practice." in staff_client.get(unchosen["Location"]).text
 
 
 def test_bulk_publishing_says_it_in_plain_words_and_records_one_version_each(
@@ -652,3 +654,39 @@ def test_dates_in_the_admin_read_day_month_name_and_year(sample_practices, staff
     )
     assert "From the version of 10 Feb 2026, 14:05" in compare.text
     assert "to the version of 7 Dec 2026, 14:05" in compare.text
+
+
+@pytest.mark.parametrize("bad", ["nope", "1.5", "-1", "0x1", "١", "99999", "9" * 25])
+def test_a_mistyped_history_or_comparison_address_is_404(sample_practices, staff_client, bad):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="the one version"):
+        practice.save()
+    version = practice.history.get().pk
+    history = "/admin/practices/practice/{}/history/"
+    compare = reverse("admin:practices_practice_compare", args=[practice.pk])
+    addresses = [
+        history.format(bad),
+        history.format(bad) + f"{version}/",
+        history.format(practice.pk) + f"{bad}/",
+        history.format(bad) + f"compare/?from={version}&to={version}",
+        f"{compare}?from={bad}&to={version}",
+        f"{compare}?from={version}&to={bad}",
+    ]
+    # the test client raises a server error's exception: none may happen
+    statuses = {address: staff_client.get(address).status_code for address in addresses}
+    assert statuses == dict.fromkeys(addresses, 404)
+
+
+def test_a_version_of_another_practice_is_404_under_this_ones_address(
+    sample_practices, staff_client
+):
+    practice, other = Practice.objects.order_by("pk")[:2]
+    for each in (practice, other):
+        with one_version(each, reason="the one version"):
+            each.save()
+    ours, theirs = practice.history.get().pk, other.history.get().pk
+    version_page = reverse("admin:practices_practice_simple_history", args=[practice.pk, theirs])
+    compare = reverse("admin:practices_practice_compare", args=[practice.pk])
+    assert staff_client.get(version_page).status_code == 404
+    assert staff_client.get(compare, {"from": theirs, "to": ours}).status_code == 404
+    assert staff_client.get(compare, {"from": ours, "to": ours}).status_code == 200
