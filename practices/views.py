@@ -18,7 +18,7 @@ from practices.search.forgiving import forgiven, without_empty_keywords
 from practices.search.keywords import excerpt_html, highlight_html
 from practices.search.related import related_to
 from practices.search.selector import search
-from practices.throttles import SuggestRateThrottle, seconds_to_wait
+from practices.throttles import SuggestRateThrottle, seconds_to_wait, wait_in_words
 from toolkit.staff_auth import verified_staff
 
 PAGE_SIZE = 10
@@ -95,20 +95,25 @@ def _search_page(params):
 
 
 def practice_suggest(request):
-    """The public form to suggest a practice; a valid one becomes a draft for the curators."""
+    """The public form to suggest a practice; a valid one becomes a draft for the curators.
+    Only accepted suggestions count toward the limit, and a refused one (mistakes, or the
+    limit) comes back with everything typed, for sending again."""
     if request.method != "POST":
         return render(request, "practices/suggest.html", {"form": SuggestionForm()})
-    wait = seconds_to_wait(SuggestRateThrottle(), request)
-    if wait is not None:
-        response = render(request, "practices/suggest_limited.html", {"wait": wait}, status=429)
-        response["Retry-After"] = str(wait)
-        return response
     form = SuggestionForm(request.POST)
     if form.is_from_a_bot():
         return redirect("practices:suggest-thanks")  # no hint that it was noticed
     if not form.is_valid():
         return render(request, "practices/suggest.html", {"form": form}, status=400)
+    throttle = SuggestRateThrottle()
+    wait = seconds_to_wait(throttle, request)
+    if wait is not None:
+        context = {"form": form, "wait": wait_in_words(wait)}
+        response = render(request, "practices/suggest.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     submit_suggestion(data=form.cleaned_data)
+    throttle.count_accepted(request)
     return redirect("practices:suggest-thanks")
 
 

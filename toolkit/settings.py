@@ -150,6 +150,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "7 Dec 2026" and "7 Dec 2026, 14:05" wherever a date is shown in Django's formats (the admin)
+FORMAT_MODULE_PATH = ["toolkit.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -239,7 +241,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Requests per client for the expensive public endpoints ("N/second|minute|hour|day").
+# Requests per client for the expensive public endpoints, and suggestions accepted per client
+# ("N/second|minute|hour|day").
 RATE_LIMITS = {
     "api": os.environ.get("RATE_LIMIT_API", "120/minute"),
     "export": os.environ.get("RATE_LIMIT_EXPORT", "20/minute"),

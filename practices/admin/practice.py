@@ -3,14 +3,19 @@ comparison of two versions. Imports and list actions are mixins of their own."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.admin.actions import PublicationActions
@@ -27,6 +32,48 @@ WHERE_IT_APPLIES = ["country", "territorial_validity", "region"]
 # Facets the form places in a fieldset of their own; any other facet of the registry held by
 # the practice itself is under "Classification".
 PLACED_ELSEWHERE = {*WHERE_IT_APPLIES, "evaluated"}
+
+
+def by_relevance(queryset, search_term):
+    """``queryset`` (practices) with the title matches of ``search_term`` first (the whole
+    term as the title, at its start, in it, then every word of it in the title), then the
+    original title's, then the rest (the description, the region); A to Z within each,
+    whatever the case. Unchanged for an empty term."""
+    words = [_unquoted(word) for word in smart_split(search_term)]
+    if not words:
+        return queryset
+    phrase = " ".join(words)
+
+    def every_word_in(field):
+        return Q.create([(f"{field}__icontains", word) for word in words], connector=Q.AND)
+
+    rank = Case(
+        When(title__iexact=phrase, then=Value(0)),
+        When(title__istartswith=phrase, then=Value(1)),
+        When(title__icontains=phrase, then=Value(2)),
+        When(every_word_in("title"), then=Value(3)),
+        When(every_word_in("original_title"), then=Value(4)),
+        default=Value(5),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(relevance=rank, title_folded=Lower("title")).order_by(
+        "relevance", "title_folded", "pk"
+    )
+
+
+def _unquoted(word):
+    """A word of a search as Django's admin searches it: "a phrase" in quotes is one word."""
+    if len(word) > 1 and word[0] in "\"'" and word[0] == word[-1]:
+        return unescape_string_literal(word)
+    return word
+
+
+def _id_or_404(value: str) -> int:
+    """A practice's or a version's id from an address, or 404 for anything but a whole number:
+    a mistyped address is not a server error."""
+    if not (value.isascii() and value.isdigit()):
+        raise Http404(f"No practice or version has the id {value!r}.")
+    return int(value)
 
 
 class SuggestionInline(admin.StackedInline):
@@ -136,11 +183,20 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(*REQUIRED_TAGS)
 
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search (every word in some field), ranked: the practice a curator names
+        comes first, not the one whose title sorts first. A column the curator sorts by
+        (``o=``) wins over the ranking."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if ORDER_VAR not in request.GET:
+            queryset = by_relevance(queryset, search_term)
+        return queryset, may_have_duplicates
+
     def view_on_site(self, practice):
         """The staff preview, which shows drafts too, as the public page will."""
         return reverse("practices:preview", args=[practice.slug])
 
-    @admin.display(description="last updated", ordering="updated_at")
+    @admin.display(description="updated", ordering="updated_at")  # short: the list is wide
     def last_updated(self, practice):
         return date_format(timezone.localtime(practice.updated_at), "SHORT_DATE_FORMAT")
 
@@ -184,11 +240,15 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
             record_version(obj, created=False, user=request.user)
         return super().log_change(request, obj, message)
 
+    def history_view(self, request, object_id, extra_context=None):
+        _id_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An old version, with the tags it carried (not today's), ready to be restored as a
         new version: fields and tags alike."""
         request.practice_version = get_object_or_404(
-            Practice.history.model, id=object_id, history_id=version_id
+            Practice.history.model, id=_id_or_404(object_id), history_id=_id_or_404(version_id)
         )
         with transaction.atomic():  # the stale-edit check locks the row until the save ends
             return super().history_form_view(request, object_id, version_id, extra_context)
@@ -216,13 +276,12 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         practice = get_object_or_404(Practice, pk=object_id)
         if not self.has_view_or_change_permission(request, practice):
             raise PermissionDenied
-        versions = Practice.history.filter(id=practice.pk)
-        try:
-            older = versions.get(history_id=int(request.GET.get("from", "")))
-            newer = versions.get(history_id=int(request.GET.get("to", "")))
-        except (ValueError, Practice.history.model.DoesNotExist):
+        chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(chosen):  # the history's form sent with one of the two left unchosen
             self.message_user(request, "Choose two versions of this practice.", messages.ERROR)
             return redirect("admin:practices_practice_history", practice.pk)
+        versions = Practice.history.filter(id=practice.pk)
+        older, newer = (get_object_or_404(versions, history_id=_id_or_404(id_)) for id_ in chosen)
         if older.history_date > newer.history_date:
             older, newer = newer, older
         context = {

@@ -17,6 +17,7 @@ from practices.models import (
     TerritorialValidity,
     ThematicPriority,
 )
+from practices.publication import MIN_DESCRIPTION_LENGTH
 from practices.versions import one_version
 
 HONEYPOT = "website"  # a field people never see; bots fill every field they find
@@ -45,9 +46,13 @@ class SuggestionForm(forms.Form):
     description = forms.CharField(
         label="What the practice does",
         widget=forms.Textarea(attrs={"rows": 8}),
-        min_length=100,
+        # what publishing needs: a suggestion the form accepts is never too short to publish
+        min_length=MIN_DESCRIPTION_LENGTH,
         max_length=5000,
-        help_text="At least 100 characters: who runs it, what it funds or offers, for whom.",
+        help_text=(
+            f"At least {MIN_DESCRIPTION_LENGTH} characters: who runs it, what it funds or "
+            "offers, for whom."
+        ),
     )
     link = forms.URLField(
         label="Link to further information", max_length=500, required=False, assume_scheme="https"
@@ -66,6 +71,17 @@ class SuggestionForm(forms.Form):
 
     def is_from_a_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(id to link to, label, message) of each error, in the form's order: for the
+        summary above the form. A group of boxes or buttons is reached through its first."""
+        summary = []
+        for field in self:
+            if not field.errors:
+                continue
+            target = field.subwidgets[0].id_for_label if field.use_fieldset else field.id_for_label
+            summary.extend((target, field.label, error) for error in field.errors)
+        return summary
 
 
 def submit_suggestion(*, data: dict) -> Practice:

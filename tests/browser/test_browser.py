@@ -327,7 +327,7 @@ def test_a_suggestion_made_in_the_browser_waits_in_the_review_queue(taxonomies, 
     assert page.get_by_label("Title of the practice").input_value() == "Circular textiles cluster"
     page.get_by_label("What the practice does").fill(
         "A regional programme that funds cluster managers to run joint projects on circular "
-        "textiles with small firms and universities."
+        "textiles with small firms and universities, and pays for shared test labs."
     )
     page.get_by_label("Innovation").check()
     page.get_by_label("You may contact me about this suggestion").check()
@@ -340,6 +340,26 @@ def test_a_suggestion_made_in_the_browser_waits_in_the_review_queue(taxonomies, 
     assert practice.suggestion.email == "mari@example.ee"
     page.goto(f"{live_server.url}/practices/")
     assert result_count(page) == "No practices match this search"
+
+
+def test_axe_finds_nothing_on_the_suggestion_form_empty_or_sent_back_with_mistakes(
+    taxonomies, live_server, page
+):
+    page.goto(f"{live_server.url}/practices/suggest/")
+    count, report = axe_violations(page)
+    assert count == 0, report
+    page.get_by_label("Title of the practice").fill("Circular textiles cluster")
+    page.get_by_label("What the practice does").fill("Too short.")
+    page.get_by_label("Your email address").fill("mari@")
+    page.get_by_role("button", name="Send the suggestion").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    screenshot(page, "suggest-mistakes")
+    count, report = axe_violations(page)
+    assert count == 0, report
+    assert page.get_by_label("Title of the practice").input_value() == "Circular textiles cluster"
+    page.get_by_role("link", name=re.compile(r"^What the practice does: ")).click()
+    assert page.evaluate("document.activeElement.id") == "id_description"  # ready to correct
 
 
 def test_a_curator_imports_stip_drafts_reviews_one_and_publishes_it(
@@ -402,6 +422,35 @@ def sign_in(page, live_server, username):
 def save_practice(page):
     page.get_by_role("button", name="Save", exact=True).first.click()
     page.wait_for_load_state()
+
+
+def test_the_practice_list_fits_a_1366_px_screen_with_both_sidebars_open(
+    sample_practices, live_server, browser, django_user_model
+):
+    from tests.factories import make_practice
+
+    make_practice(  # a draft with much to say in "still lacks"
+        title="A suggested practice whose title goes on about clusters and regions",
+        description="Short.",
+        challenges=(),
+        support=(),
+        is_published=False,
+        origin="suggestion",
+    )
+    django_user_model.objects.create_superuser("curator", "c@example.eu", STAFF_PASSWORD)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    sign_in(tab, live_server, "curator")
+    tab.goto(f"{live_server.url}/admin/practices/practice/")
+    screenshot(tab, "admin-list-1366")
+    assert tab.locator("#nav-sidebar").is_visible()
+    table = tab.locator("#result_list").bounding_box()
+    filters = tab.locator("#changelist-filter").bounding_box()
+    scrolls = "(box => box.scrollWidth - box.clientWidth)(document.querySelector('.results'))"
+    hidden_by_scrolling = tab.evaluate(scrolls)
+    context.close()
+    assert table["x"] + table["width"] <= filters["x"] <= 1366  # every column, "updated" too
+    assert hidden_by_scrolling <= 0
 
 
 def test_a_curator_reverts_a_version_and_its_tags_come_back(

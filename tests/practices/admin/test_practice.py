@@ -1,10 +1,14 @@
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from practices.models import Practice, ThematicPriority
+from practices.admin.practice import PracticeAdmin
+from practices.models import Practice, StrategicChallenge, ThematicPriority
 from practices.versions import one_version
 from tests.factories import make_practice
 
@@ -463,8 +467,10 @@ def test_two_versions_compare_field_by_field_and_tag_by_tag(sample_practices, st
         ("thematic priorities", "Digital transition; Resilience", "Green transition"),
     ]
     assert '<th scope="row">Thematic priorities</th>' in page.content.decode()
-    bad = staff_client.get(f"{compare_url}?from=nope&to={newer.pk}")
-    assert bad.status_code == 302
+    unchosen = staff_client.get(f"{compare_url}?to={newer.pk}")  # the form, one left out
+    assert unchosen.status_code == 302
+    assert unchosen["Location"] == reverse("admin:practices_practice_history", args=[practice.pk])
+    assert "Choose two versions of this practice." in staff_client.get(unchosen["Location"]).text
 
 
 def test_bulk_publishing_says_it_in_plain_words_and_records_one_version_each(
@@ -567,3 +573,120 @@ def test_a_description_sent_with_a_browsers_line_endings_is_kept_with_lf(
     assert practice.description == stored  # not a changed word, not a changed byte
     (version,) = versions_of(practice)  # the samples are loaded without versions
     assert version.description == stored
+
+
+def listed_titles(response):
+    """The titles of the changelist's rows, top to bottom, as the page shows them."""
+    return re.findall(r'<th class="field-title"><a href="[^"]*">([^<]*)</a></th>', response.text)
+
+
+def circular_flanders_and_its_neighbours():
+    flanders = "A network that brings circular Flanders firms together. " * 3
+    for title, original_title, description in [
+        ("CROSS-BORDER CLUSTER ON BIO-INNOVATION", "", flanders),
+        ("Circular Flanders", "", "The Flemish circular economy hub."),
+        ("Catalysing Circular Flanders", "", "Grants."),
+        ("circular flanders partnership", "", "Loans."),
+        ("Flanders goes circular", "", "Advice."),
+        ("Kringloop cluster", "Circular Flanders (Vlaanderen Circulair)", "Advice."),
+        ("Blue economy cluster", "", "Circular Flanders is its neighbour. " * 3),
+        ("Circular Wallonia", "", "Not in Flanders: no."),
+    ]:
+        make_practice(title=title, original_title=original_title, description=description)
+
+
+def test_admin_search_for_circular_flanders_lists_circular_flanders_first(taxonomies, staff_client):
+    circular_flanders_and_its_neighbours()
+    url = reverse("admin:practices_practice_changelist")
+    response = staff_client.get(url, {"q": "Circular Flanders"})
+    assert listed_titles(response) == [
+        "Circular Flanders",  # the title itself
+        "circular flanders partnership",  # the title starts with it
+        "Catalysing Circular Flanders",  # the title holds it
+        "Flanders goes circular",  # the title holds every word
+        "Kringloop cluster",  # the original title holds it
+        "Blue economy cluster",  # then the rest, A to Z whatever the case
+        "Circular Wallonia",  # (its description says Flanders)
+        "CROSS-BORDER CLUSTER ON BIO-INNOVATION",  # its description holds it
+    ]
+    # a tag filter makes the query DISTINCT (PostgreSQL then sorts only by what it selects)
+    innovation = StrategicChallenge.objects.get(slug="innovation")  # the factory's, for all
+    filtered = staff_client.get(
+        url, {"q": "Circular Flanders", "challenges__id__exact": innovation.pk}
+    )
+    assert listed_titles(filtered) == listed_titles(response)
+
+
+def test_a_column_the_curator_sorts_by_wins_over_the_search_ranking(taxonomies, staff_client):
+    circular_flanders_and_its_neighbours()
+    url = reverse("admin:practices_practice_changelist")
+    title_column = 1 + PracticeAdmin.list_display.index("title")  # ``o`` counts from 1
+    by_title = staff_client.get(url, {"q": "Circular Flanders", "o": f"-{title_column}"})
+    # every one of them matches; Z to A as the database sorts (its collation's case rules)
+    assert listed_titles(by_title) == list(
+        Practice.objects.order_by("-title", "-pk").values_list("title", flat=True)
+    )
+    assert listed_titles(staff_client.get(url, {"q": "Kringloop"})) == ["Kringloop cluster"]
+
+
+def test_dates_in_the_admin_read_day_month_name_and_year(sample_practices, staff_client):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="before"):
+        practice.save()
+    rename_and_retag_in_the_admin(staff_client, practice)
+    afternoon = datetime(2026, 12, 7, 14, 5, tzinfo=UTC)
+    Practice.objects.filter(pk=practice.pk).update(updated_at=afternoon, created_at=afternoon)
+    older, newer = reversed(versions_of(practice)[:2])
+    Practice.history.filter(pk=older.pk).update(history_date=afternoon - timedelta(days=300))
+    Practice.history.filter(pk=newer.pk).update(history_date=afternoon)
+
+    changelist = staff_client.get(reverse("admin:practices_practice_changelist"), {"q": "NewCo"})
+    assert '<td class="field-last_updated">7 Dec 2026</td>' in changelist.text
+    assert "12/07/2026" not in changelist.text
+    change = staff_client.get(reverse("admin:practices_practice_change", args=[practice.pk]))
+    assert '<div class="readonly">7 Dec 2026, 14:05</div>' in change.text
+    history = staff_client.get(reverse("admin:practices_practice_history", args=[practice.pk]))
+    assert ">7 Dec 2026, 14:05</a>" in history.text
+    assert ">10 Feb 2026, 14:05</a>" in history.text
+    compare = staff_client.get(
+        reverse("admin:practices_practice_compare", args=[practice.pk]),
+        {"from": older.pk, "to": newer.pk},
+    )
+    assert "From the version of 10 Feb 2026, 14:05" in compare.text
+    assert "to the version of 7 Dec 2026, 14:05" in compare.text
+
+
+@pytest.mark.parametrize("bad", ["nope", "1.5", "-1", "0x1", "١", "99999", "9" * 25])
+def test_a_mistyped_history_or_comparison_address_is_404(sample_practices, staff_client, bad):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    with one_version(practice, reason="the one version"):
+        practice.save()
+    version = practice.history.get().pk
+    history = "/admin/practices/practice/{}/history/"
+    compare = reverse("admin:practices_practice_compare", args=[practice.pk])
+    addresses = [
+        history.format(bad),
+        history.format(bad) + f"{version}/",
+        history.format(practice.pk) + f"{bad}/",
+        history.format(bad) + f"compare/?from={version}&to={version}",
+        f"{compare}?from={bad}&to={version}",
+        f"{compare}?from={version}&to={bad}",
+    ]
+    # the test client raises a server error's exception: none may happen
+    statuses = {address: staff_client.get(address).status_code for address in addresses}
+    assert statuses == dict.fromkeys(addresses, 404)
+
+
+def test_a_version_of_another_practice_is_404_under_this_ones_address(
+    sample_practices, staff_client
+):
+    practice, other = Practice.objects.order_by("pk")[:2]
+    for each in (practice, other):
+        with one_version(each, reason="the one version"):
+            each.save()
+    ours, theirs = practice.history.get().pk, other.history.get().pk
+    version_page = reverse("admin:practices_practice_simple_history", args=[practice.pk, theirs])
+    compare = reverse("admin:practices_practice_compare", args=[practice.pk])
+    assert staff_client.get(version_page).status_code == 404
+    assert staff_client.get(compare, {"from": theirs, "to": ours}).status_code == 404
+    assert staff_client.get(compare, {"from": ours, "to": ours}).status_code == 200
