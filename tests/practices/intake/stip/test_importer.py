@@ -442,3 +442,53 @@ def test_the_report_writes_each_change_of_a_reimport_as_text(taxonomies):
             ("priorities", "", "digital-transition; green-transition"),
         ]
     }
+
+
+def test_the_text_an_import_stores_is_clean_and_whole(taxonomies):
+    long_original = "Предоставление из федерального бюджета субсидий " * 15  # 750 characters
+    organisations = (
+        "Federal Ministry for Climate Action, Environment, Energy, Mobility, Innovation and "
+        "Technology (BMK;Bundesministerium für Klimaschutz, Umwelt, Energie, Mobilität, "
+        "Innovation und Technologie)¬Federal Ministry for Digital and Economic Affairs (BMDW;"
+        "Bundesministerium für Digitalisierung und Wirtschaftsstandort)¬Research Promotion "
+        "Agency (FFG;Österreichische Forschungsförderungsgesellschaft)¬IDA Ireland (;)"
+    )
+    content = comma_file(
+        [
+            row(
+                1,
+                NameEnglish='MOONSHOT  ""FLANDERS CO2 NEUTRAL""',
+                NameOriginalLanguage=long_original,
+                ShortDescription='Supports  ""clusters"".',
+                Objectives1="Grow   networks.",
+                NameResponsibleOrganisation=organisations,
+            )
+        ]
+    )
+    assert import_stip(content).ok
+    practice = imported()["1"]
+    assert practice.title == 'MOONSHOT "FLANDERS CO2 NEUTRAL"'  # capitals kept: a curator's call
+    assert practice.description == 'Supports "clusters".\n\nObjectives: Grow networks.'
+    assert practice.organisation_list == [
+        "Federal Ministry for Climate Action, Environment, Energy, Mobility, Innovation and "
+        "Technology (BMK; Bundesministerium für Klimaschutz, Umwelt, Energie, Mobilität, "
+        "Innovation und Technologie)",
+        "Federal Ministry for Digital and Economic Affairs (BMDW; Bundesministerium für "
+        "Digitalisierung und Wirtschaftsstandort)",
+        "Research Promotion Agency (FFG; Österreichische Forschungsförderungsgesellschaft)",
+        "IDA Ireland",
+    ]
+    assert len(practice.original_title) <= 500
+    # shortened at a word, and says so
+    assert practice.original_title.endswith(" из…") and long_original.startswith(
+        practice.original_title[:-1]
+    )
+    assert practice.survey_year == 2021
+    assert import_stip(content).unchanged == [practice.slug]  # the cleaned text is stable
+
+
+def test_a_name_that_cleans_to_nothing_is_a_problem_not_an_error(taxonomies):
+    report = import_stip(comma_file([row(1, NameEnglish=' "" (;) ')]))
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (2, "NameEnglish", "Missing: every initiative needs a name.")
+    ]
