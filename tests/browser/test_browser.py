@@ -685,3 +685,26 @@ def screenshot_height(page, name) -> int:
     screenshot(page, name)
     header = (ARTIFACTS / f"{name}.png").read_bytes()[16:24]
     return int.from_bytes(header[4:], "big")
+
+
+def test_a_stip_practice_lists_its_organisations_and_credits_its_survey(
+    taxonomies, live_server, browser
+):
+    from django.core.management import call_command
+
+    call_command("loaddata", "stip_practices", verbosity=0)
+    for name, viewport in [("laptop", (1366, 900)), ("phone", (390, 844))]:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = context.new_page()
+        page.goto(
+            f"{live_server.url}/practices/competence-centres-for-excellent-technologies-programme"
+            "-stip-3816/"
+        )
+        organisations = page.locator(".facts .organisations li")
+        expect(organisations).to_have_count(3)
+        expect(organisations.last).to_have_text(
+            "Research Promotion Agency (FFG; Österreichische Forschungsförderungsgesellschaft)"
+        )
+        expect(page.locator(".source")).to_contain_text(", 2021 survey. Facts from EC-OECD (2021)")
+        screenshot(page, f"stip-practice-{name}")
+        context.close()
