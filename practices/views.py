@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from practices.exchange.dataset import LICENCE_NAME, LICENCE_URL, stip_source
 from practices.intake.public_form import SuggestionForm, submit_suggestion
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
@@ -149,13 +150,20 @@ def _practice_page(request, slug, back_to_search):
     return render(
         request,
         "practices/practice_detail.html",
-        {
-            "practice": practice,
-            "more_facts": more_facts(practice),
-            "back_to_search": back_to_search,
-            "related": related_to(practice),
-        },
+        {**_facts_of(practice), "back_to_search": back_to_search},
     )
+
+
+def _facts_of(practice) -> dict:
+    """What a practice's page shows of it, beyond the practice itself: its other facets, the
+    related practices, and for a record from the STIP Compass the credit its facts carry."""
+    return {
+        "practice": practice,
+        "more_facts": more_facts(practice),
+        "related": related_to(practice),
+        "stip_source": stip_source(practice.survey_year) if practice.origin == "stip" else "",
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+    }
 
 
 # The facets the practice's page lays out itself (with links, periods and pillars); any other
@@ -212,11 +220,9 @@ def practice_preview(request, slug):
         request,
         "practices/practice_detail.html",
         {
-            "practice": practice,
-            "more_facts": more_facts(practice),
+            **_facts_of(practice),
             "preview": not practice.is_published,
             "back_to_search": _search_came_from(request),
-            "related": related_to(practice),
         },
     )
     response["X-Robots-Tag"] = "noindex"

@@ -174,7 +174,15 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         ),
         (
             "Source",
-            {"fields": ["origin", "source_id", "tags_proposed", "differences_from_source"]},
+            {
+                "fields": [
+                    "origin",
+                    "source_id",
+                    "survey_year",
+                    "tags_proposed",
+                    "differences_from_source",
+                ]
+            },
         ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
         ("This change", {"fields": ["change_reason"]}),

@@ -21,3 +21,15 @@ STIP_CREDIT = (
     "are the toolkit's own words."
 )
 CITATION = "Cluster Policy Toolkit ({year}), cluster-policy practices, {url}, retrieved {date}."
+STIP_SOURCE = (
+    "EC-OECD ({year}), STIP Compass: International Database on Science, Technology and "
+    "Innovation Policy, https://stip.oecd.org"
+)
+
+
+def stip_source(survey_year: int | None) -> str:
+    """The credit the OECD asks for, beside facts from its STIP Compass survey of
+    ``survey_year`` (the year left out when it is unknown)."""
+    if survey_year is None:
+        return STIP_SOURCE.replace(" ({year})", "")
+    return STIP_SOURCE.format(year=survey_year)

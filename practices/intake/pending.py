@@ -56,9 +56,28 @@ def keep(content: bytes, *, intake, name, user, options, revisions) -> str:
     return token
 
 
+def peek(token: str, *, intake: str, user) -> tuple[PendingImport, bytes] | None:
+    """The upload ``token`` names and what was chosen with it, left in storage (to show the
+    preview's other pages); None when there is none (never previewed, already confirmed,
+    expired, or someone else's)."""
+    found = _read(token, intake=intake, user=user)
+    if found is None or found[0].expired():
+        return None
+    return found
+
+
 def take(token: str, *, intake: str, user) -> tuple[PendingImport, bytes] | None:
-    """The upload ``token`` names and what was chosen with it, removed from storage; None
-    when there is none (never previewed, already confirmed, expired, or someone else's)."""
+    """As ``peek``, and removed from storage: it is confirmed once."""
+    found = _read(token, intake=intake, user=user)
+    if found is None:
+        return None
+    _delete(token)
+    if found[0].expired():
+        return None
+    return found
+
+
+def _read(token, *, intake, user):
     if not _TOKEN.match(token or ""):
         return None
     storage = _storage()
@@ -70,9 +89,6 @@ def take(token: str, *, intake: str, user) -> tuple[PendingImport, bytes] | None
     except (OSError, ValueError, TypeError):
         return None
     if pending.intake != intake or pending.user_id != user.pk:
-        return None
-    _delete(token)
-    if pending.expired():
         return None
     return pending, content
 

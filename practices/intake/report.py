@@ -28,10 +28,34 @@ class ImportReport:
     # the revision of each practice the import read (by slug, or source id for STIP): a
     # confirmation refuses to write over a practice saved since its preview
     revisions: dict = field(default_factory=dict)
+    # the title each practice of the file has (or will have), by slug: what a preview lists
+    titles: dict = field(default_factory=dict)
 
     @property
     def ok(self):
         return not self.problems
+
+    @property
+    def conflicting(self) -> list[str]:
+        """The practices with a field kept as a curator left it against the file (an import
+        that keeps none has none)."""
+        return []
+
+    def conflicts_of(self, slug) -> list[tuple[str, object, object]]:
+        """(field, the curator's value, the file's value) of each conflict of a practice."""
+        return []
+
+    def groups(self) -> dict[str, list[str]]:
+        """Each practice of the file in exactly one group, so that the counts add up to the
+        practices of the file: "conflicts" (a field kept against the file; other fields may
+        be updated), else "new", "changed" or "unchanged"."""
+        conflicting = set(self.conflicting)
+        return {
+            "conflicts": list(self.conflicting),
+            "new": list(self.created),
+            "changed": [slug for slug in self.updated if slug not in conflicting],
+            "unchanged": [slug for slug in self.unchanged if slug not in conflicting],
+        }
 
     def summary(self):
         if self.problems:

@@ -97,9 +97,18 @@ class Practice(models.Model):
     )
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty while the practice runs."
+        null=True,
+        blank=True,
+        help_text="Empty when no end year is known: the page then says none was given (or "
+        "reported, for a survey's record), never that the practice is still running.",
     )
-    organisation = models.CharField("responsible organisation", max_length=300, blank=True)
+    # Several organisations are often responsible together (up to 11 in the STIP Compass):
+    # one a line, each whole, so none is ever cut to fit.
+    organisation = models.TextField(
+        "responsible organisation",
+        blank=True,
+        help_text="One organisation a line, e.g. “Business Finland (BF)”.",
+    )
     budget_range = models.ForeignKey(
         BudgetRange,
         on_delete=models.PROTECT,
@@ -126,6 +135,13 @@ class Practice(models.Model):
             ("suggestion", "Suggestion"),
         ],
         default="curator",
+    )
+    survey_year = models.PositiveSmallIntegerField(
+        "survey year of the source",
+        null=True,
+        blank=True,
+        help_text="For a record from a survey (the STIP Compass), the year of that survey: "
+        "what it reports, or leaves blank, is as of then.",
     )
     source_id = models.CharField(
         "source id",
@@ -219,6 +235,10 @@ class Practice(models.Model):
         # word changes nothing (in the history, the export and a comparison of versions).
         self.description = self.description.replace("\r\n", "\n")
         self.evaluation_links = "\n".join(self.evaluation_link_list)
+        # one organisation a line, with no blank line between (a textarea's CR LF as LF)
+        self.organisation = "\n".join(
+            line.rstrip() for line in self.organisation.splitlines() if line.strip()
+        )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -239,6 +259,11 @@ class Practice(models.Model):
         return [link.strip() for link in self.evaluation_links.splitlines() if link.strip()]
 
     @property
+    def organisation_list(self) -> list[str]:
+        """The responsible organisations, one a line of ``organisation``."""
+        return [name.strip() for name in self.organisation.splitlines() if name.strip()]
+
+    @property
     def summary(self) -> str:
         """The first sentence or so of the description, for a result card: up to about 200
         characters, cut at a word."""
@@ -251,12 +276,21 @@ class Practice(models.Model):
         return first[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
     @property
+    def no_end_year(self) -> str:
+        """What a blank end year means, said honestly: a survey's record (the STIP Compass)
+        reports none; any other record gives none. Never "ongoing": nobody said so."""
+        if self.survey_year or self.origin == "stip":
+            return "no end year reported"
+        return "no end year given"
+
+    @property
     def years(self) -> str:
-        """ "2015–2021", "since 2019", or "" when the start is unknown."""
+        """ "2015–2021", "2019 – no end year reported" (``no_end_year``), or "" when the
+        start is unknown."""
         if self.start_year is None:
             return ""
         if self.end_year is None:
-            return f"since {self.start_year}"
+            return f"{self.start_year} – {self.no_end_year}"
         if self.end_year == self.start_year:
             return str(self.start_year)
         return f"{self.start_year}–{self.end_year}"

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.shared_data import STIP_FILE, needs_stip_file
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -376,10 +378,11 @@ def test_a_curator_imports_stip_drafts_reviews_one_and_publishes_it(
     page.get_by_role("link", name="Import from STIP Compass").click()
     page.get_by_label("STIP Compass file").set_input_files(stip_file)
     page.get_by_role("button", name="Preview the import").click()
-    assert page.get_by_text("Dry run: 4 to create").is_visible()
+    expect(page.locator(".import-counts li").first).to_have_text("4 new")
     screenshot(page, "admin-stip-preview")
     assert not Practice.objects.exists()
-    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.get_by_role("button", name="Confirm the import")).to_have_count(2)
+    page.get_by_role("button", name="Confirm the import").first.click()
     page.wait_for_url("**/admin/practices/practice/?is_published__exact=0&origin__exact=stip")
     assert page.get_by_text("4 created (drafts)").is_visible()
     screenshot(page, "admin-review-queue")
@@ -677,3 +680,80 @@ def test_screenshots_for_the_readme(sample_practices, factsheets, live_server, b
         tab.screenshot(path=folder / f"{name}.png")
         assert (folder / f"{name}.png").stat().st_size > 10_000
     context.close()
+
+
+@needs_stip_file
+def test_the_preview_of_the_shared_stip_file_is_short_and_paged_without_javascript(
+    taxonomies, live_server, browser, django_user_model
+):
+    """Over the sample data (whose 70 STIP practices curators rewrote: conflicts), the real
+    file's preview: counts first, one list of 50 at a time, Confirm above and below, and
+    every link working without JavaScript, on a laptop's screen and a phone's."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "stip_practices", verbosity=0)
+    django_user_model.objects.create_superuser("curator", "c@example.eu", STAFF_PASSWORD)
+    for name, viewport in [("laptop", (1366, 900)), ("phone", (390, 844))]:
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, java_script_enabled=False
+        )
+        page = context.new_page()
+        sign_in(page, live_server, "curator")
+        page.goto(f"{live_server.url}/admin/practices/practice/import-stip/")
+        page.get_by_label("STIP Compass file").set_input_files(STIP_FILE)
+        page.get_by_role("button", name="Preview the import").click()
+        counts = page.locator(".import-counts li")
+        expect(counts).to_have_text(
+            [
+                "208 new",
+                "0 changed",
+                "0 unchanged",
+                re.compile(r"^70 with conflicts\s*\d+ conflicting fields in 70 practices"),
+            ]
+        )
+        expect(page.get_by_role("button", name="Confirm the import")).to_have_count(2)
+        expect(page.locator(".import-preview tbody tr")).to_have_count(50)
+        page.screenshot(path=ARTIFACTS / f"admin-stip-preview-{name}-top.png")
+        page.locator("#preview-list").scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / f"admin-stip-preview-{name}-list.png")
+        # the whole page, as tall as a person scrolls: 16,635 px on a laptop before it was
+        # paged (50 practices with conflicts take about 6,700 now, and 18,000 on a phone)
+        limit = 16_635 / 2 if name == "laptop" else 16_635 * 1.25
+        assert screenshot_height(page, f"admin-stip-preview-{name}") < limit
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+        page.get_by_role("link", name="Next 50").click()
+        expect(page.locator(".import-preview caption")).to_contain_text("51–70 on this page")
+        page.get_by_role("link", name="208 new").click()
+        expect(page.locator(".import-list li")).to_have_count(50)
+        assert screenshot_height(page, f"admin-stip-preview-new-{name}") < 16_635 / 4
+        context.close()
+
+
+def screenshot_height(page, name) -> int:
+    """The height of the full-page screenshot ``screenshot`` takes, read from its PNG."""
+    screenshot(page, name)
+    header = (ARTIFACTS / f"{name}.png").read_bytes()[16:24]
+    return int.from_bytes(header[4:], "big")
+
+
+def test_a_stip_practice_lists_its_organisations_and_credits_its_survey(
+    taxonomies, live_server, browser
+):
+    from django.core.management import call_command
+
+    call_command("loaddata", "stip_practices", verbosity=0)
+    for name, viewport in [("laptop", (1366, 900)), ("phone", (390, 844))]:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = context.new_page()
+        page.goto(
+            f"{live_server.url}/practices/competence-centres-for-excellent-technologies-programme"
+            "-stip-3816/"
+        )
+        organisations = page.locator(".facts .organisations li")
+        expect(organisations).to_have_count(3)
+        expect(organisations.last).to_have_text(
+            "Research Promotion Agency (FFG; Österreichische Forschungsförderungsgesellschaft)"
+        )
+        expect(page.locator(".source")).to_contain_text(", 2021 survey. Facts from EC-OECD (2021)")
+        screenshot(page, f"stip-practice-{name}")
+        context.close()

@@ -90,3 +90,35 @@ def test_a_recommendation_reads_as_pillar_and_title(taxonomies):
     assert str(Recommendation.objects.get(slug="r5")) == (
         "LEAD GREEN TRANSITION: Use clusters as intermediaries to support the green transition"
     )
+
+
+@pytest.mark.parametrize(
+    ("origin", "survey_year", "years", "expected"),
+    [
+        ("stip", 2021, (2008, None), "2008 – no end year reported"),
+        ("stip", None, (2008, None), "2008 – no end year reported"),
+        ("curator", None, (2008, None), "2008 – no end year given"),
+        ("suggestion", None, (2019, None), "2019 – no end year given"),
+        ("curator", None, (2015, 2021), "2015–2021"),
+        ("curator", None, (2021, 2021), "2021"),
+        ("curator", None, (None, 2021), ""),
+    ],
+)
+def test_a_blank_end_year_reads_as_none_reported_or_given_never_as_ongoing(
+    taxonomies, origin, survey_year, years, expected
+):
+    practice = make_practice(origin=origin, survey_year=survey_year, years=years)
+    assert practice.years == expected
+    assert "ongoing" not in practice.years and "since" not in practice.years
+
+
+def test_organisations_are_kept_one_a_line_without_blank_lines(taxonomies):
+    practice = make_practice(organisation="Business Finland (BF)  \r\n\r\n  \r\nIDA Ireland\r\n")
+    practice.refresh_from_db()
+    assert practice.organisation == "Business Finland (BF)\nIDA Ireland"
+    assert practice.organisation_list == ["Business Finland (BF)", "IDA Ireland"]
+    whole = "\n".join(f"Ministry number {number} of a long list" for number in range(20))
+    practice.organisation = whole
+    practice.save()
+    practice.refresh_from_db()
+    assert practice.organisation == whole and len(whole) > 300  # never cut

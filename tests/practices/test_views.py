@@ -182,3 +182,34 @@ def test_a_facet_the_page_does_not_lay_out_is_listed_with_links_that_find_the_pr
         for _, query in links:
             found = client.get(f"/practices/?{query}").context["page"].object_list
             assert practice in list(found), (label, query)
+
+
+def test_a_stip_practice_says_no_end_year_was_reported_and_credits_its_survey(taxonomies, client):
+    make_practice(
+        slug="stip-programme",
+        origin="stip",
+        source_id="http://stip.oecd.org/2021/data/policyInitiatives/1",
+        survey_year=2021,
+        years=(2008, None),
+        organisation="Enterprise Ireland (EI)\nIDA Ireland",
+    )
+    page = client.get("/practices/stip-programme/").content.decode()
+    assert "<dd>2008 – no end year reported in the 2021 survey</dd>" in page
+    assert "ongoing" not in page
+    assert "<dt>Responsible organisations</dt>" in page
+    assert (
+        '<ul class="organisations"><li>Enterprise Ireland (EI)</li><li>IDA Ireland</li></ul>'
+        in (page)
+    )
+    assert ", 2021 survey. Facts from EC-OECD (2021), STIP Compass: International Database" in page
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license">' in page
+
+
+def test_a_curators_practice_without_an_end_year_says_none_was_given(taxonomies, client):
+    make_practice(slug="curated", years=(2019, None), organisation="City of Helsinki")
+    page = client.get("/practices/curated/").content.decode()
+    assert "<dd>2019 – no end year given</dd>" in page
+    assert "<dt>Responsible organisation</dt>\n        <dd>City of Helsinki</dd>" in page
+    assert "STIP Compass" not in page and "ongoing" not in page
+    listing = client.get("/practices/").content.decode()
+    assert "2019 – no end year given" in listing

@@ -31,7 +31,6 @@ TEXT_LIMITS = {
     "region_name": Region._meta.get_field("name").max_length,
 }
 PLAIN_TEXT_LIMITS = {
-    "organisation": Practice._meta.get_field("organisation").max_length,
     "source_id": Practice._meta.get_field("source_id").max_length,
 }
 
@@ -228,6 +227,10 @@ class RowChecker:
                 values[column] = self._year(column, text, problem)
             elif column == "evaluation_links":
                 values[column] = self._links(column, text, problem)
+            elif column == "organisation":  # one a line, as the practice holds them: whole
+                values[column] = "\n".join(
+                    line.rstrip() for line in text.splitlines() if line.strip()
+                )
             else:
                 limit = PLAIN_TEXT_LIMITS[column]
                 if len(text) > limit:

@@ -168,6 +168,7 @@ def _classify(rows, existing, report):
         slug = row.practice["slug"]
         practice = existing.get(slug)
         report.revisions[slug] = practice.revision if practice is not None else None
+        report.titles[slug] = row.practice["title"]
         if practice is None:
             report.created.append(slug)
         elif changes := _changes(practice, row):
@@ -187,6 +188,7 @@ def _write(rows, existing, report, progress, *, reason):
                 code=code, name=name, typology=typology
             )
         practice = existing.get(row.practice["slug"])
+        report.titles[row.practice["slug"]] = row.practice["title"]
         if practice is None:
             # a new practice keeps the file's date: moving records between databases
             practice = Practice(created_at=now, updated_at=row.updated or now)

@@ -28,10 +28,11 @@ from practices.intake.stip.codebook import CLUSTER_POLICIES
 from practices.intake.stip.merge import (
     FOREIGN_KEYS,
     TAG_FIELDS,
-    as_text,
+    Wording,
     changes_to_write,
     current_value,
     differences_from_import,
+    label_of,
 )
 from practices.intake.stip.reader import initiatives_of, read_rows
 from practices.models import Practice
@@ -54,14 +55,26 @@ class StipReport(ImportReport):
         """(tag slug, practices) of each tag proposed, the most frequent first."""
         return sorted(self.proposed_tags.items(), key=lambda tag: (-tag[1], tag[0]))
 
+    @property
+    def conflicting(self) -> list[str]:
+        return list(dict.fromkeys(slug for slug, *_ in self.conflicts))
+
+    def conflicts_of(self, slug) -> list[tuple[str, object, object]]:
+        return [(name, kept, offered) for key, name, kept, offered in self.conflicts if key == slug]
+
     def summary(self):
+        """What the import does, each practice of the file counted once (``groups``)."""
         if self.problems:
             return super().summary()
-        counts = (len(self.created), len(self.updated), len(self.unchanged), len(self.conflicts))
-        verb = "Dry run: {} to create, {} to update, {} unchanged, {} conflicts; nothing written."
-        if not self.dry_run:
-            verb = "{} created (drafts), {} updated, {} unchanged, {} conflicts kept as edited."
-        return verb.format(*counts)
+        groups = self.groups()
+        counts = [len(groups[name]) for name in ("new", "changed", "unchanged", "conflicts")]
+        fields = len(self.conflicts)
+        conflicts = f"{fields} conflicting field{'s' if fields != 1 else ''}"
+        if self.dry_run:
+            text = "Dry run: {} to create, {} to update, {} unchanged, {} with conflicts"
+            return text.format(*counts) + f" ({conflicts} kept as edited); nothing written."
+        text = "{} created (drafts), {} updated, {} unchanged, {} with conflicts"
+        return text.format(*counts) + f" ({conflicts} kept as edited)."
 
 
 def import_stip(
@@ -128,6 +141,7 @@ def _merge(initiatives, report, revisions_seen, *, reason, dry_run):
         for name, model in {**FOREIGN_KEYS, **TAG_FIELDS}.items()
     }
     taken = set(Practice.objects.values_list("slug", flat=True))
+    words = Wording()
     for initiative in initiatives:
         for name in ("challenges", "priorities", "support_types"):
             report.proposed_tags.update(initiative.values[name])
@@ -142,7 +156,9 @@ def _merge(initiatives, report, revisions_seen, *, reason, dry_run):
             )
             changes = dict(initiative.values)
             report.created.append(practice.slug)
+            report.titles[practice.slug] = initiative.values["title"]
         else:
+            report.titles[practice.slug] = practice.title
             changes = changes_to_write(practice, initiative, report)
             if not changes:
                 if practice.imported != initiative.values and not dry_run:
@@ -153,7 +169,7 @@ def _merge(initiatives, report, revisions_seen, *, reason, dry_run):
                 continue
             report.updated.append(practice.slug)
             report.changes[practice.slug] = [
-                (name, as_text(current_value(practice, name)), as_text(value))
+                (label_of(name), words(name, current_value(practice, name)), words(name, value))
                 for name, value in changes.items()
             ]
         if dry_run:

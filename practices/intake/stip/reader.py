@@ -1,6 +1,7 @@
 """Reading a STIP Compass export into initiatives: either layout (comma-separated, or the
 official pipe-separated download with a second header row), one ``Initiative`` per
-InitiativeID with its instruments merged, every problem with its row and column."""
+InitiativeID with its instruments merged, every problem with its row and column, its text
+cleaned (``clean.py``: lists split, empty acronyms dropped, quotes and spaces tidied)."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from django_countries import countries
 
 from practices.intake.files import read_csv
 from practices.intake.report import ImportProblem
+from practices.intake.stip.clean import clean_line, clean_paragraphs, organisation_lines, shorten
 from practices.intake.stip.codebook import (
     BELGIAN_REGIONS,
     PROPOSED_CHALLENGES,
@@ -17,8 +19,11 @@ from practices.intake.stip.codebook import (
     SPECIAL_COUNTRIES,
     UNKNOWN_BUDGETS,
 )
-from practices.models import BudgetRange, InstrumentType, TargetGroup
+from practices.models import BudgetRange, InstrumentType, Practice, TargetGroup
 from practices.years import parse_year
+
+TITLE_LENGTH = Practice._meta.get_field("title").max_length
+ORIGINAL_TITLE_LENGTH = Practice._meta.get_field("original_title").max_length
 
 
 @dataclass
@@ -104,7 +109,7 @@ def _check_row(number, cells, budgets) -> list[ImportProblem]:
 
     if not cells["InitiativeID"].startswith(("http://", "https://")):
         problem("InitiativeID", f"{cells['InitiativeID'][:80]!r} is not a STIP initiative URI.")
-    if not cells["NameEnglish"]:
+    if not any(char.isalnum() for char in cells["NameEnglish"]):  # only spaces, "(;)", quotes
         problem("NameEnglish", "Missing: every initiative needs a name.")
     if _country(cells["CountryCode"]) is None:
         problem("CountryCode", f"{cells['CountryCode'][:20]!r} is not a STIP country code.")
@@ -136,26 +141,32 @@ def _country(code):
 def _values(cells, budgets) -> dict:
     country, validity = _country(cells["CountryCode"])
     themes = {column for column, flag in cells.items() if column.startswith("TH") and flag == "1"}
-    objectives = [cells.get(f"Objectives{n}", "") for n in range(1, 7)]
+    objectives = [clean_line(cells.get(f"Objectives{n}", "")) for n in range(1, 7)]
     description = "\n\n".join(
         part
         for part in [
-            cells["ShortDescription"],
+            clean_paragraphs(cells["ShortDescription"]),
             "Objectives: " + " ".join(o for o in objectives if o) if any(objectives) else "",
         ]
         if part
     )
+    title = clean_line(cells["NameEnglish"])
     budget = cells.get("YearlyBudgetRange", "")
     evaluated = cells.get("HasBeenEvaluated", "")
     return {
-        "title": cells["NameEnglish"][:300],
-        "original_title": cells.get("NameOriginalLanguage", "")[:500],
-        "description": description or cells["NameEnglish"],
+        # a title is never cut inside a word (the longest of 2021: 118 characters; an
+        # original title: 1,220, a decree's name); organisations are never cut at all
+        "title": shorten(title, TITLE_LENGTH),
+        "original_title": shorten(
+            clean_line(cells.get("NameOriginalLanguage", "")), ORIGINAL_TITLE_LENGTH
+        ),
+        "description": description or title,
         "country": country,
         "territorial_validity": validity,
         "start_year": parse_year(cells.get("StartDateYear", ""), decimal_zero=True),
         "end_year": parse_year(cells.get("EndDateYear", ""), decimal_zero=True),
-        "organisation": cells.get("NameResponsibleOrganisation", "")[:300],
+        "organisation": organisation_lines(cells.get("NameResponsibleOrganisation", "")),
+        "survey_year": parse_year(cells.get("SurveyYear", ""), decimal_zero=True),
         "budget_range": budgets.get(budget),
         "evaluated": {"1": True, "0": False}.get(evaluated),
         "evaluation_links": "\n".join(_links(cells, "LinksEvaluations")),

@@ -161,7 +161,7 @@ def test_staff_preview_then_confirm_an_import(taxonomies, staff_client):
 
     preview = upload(staff_client, SAMPLE_CSV.read_bytes())
     assert preview.status_code == 200
-    assert "15 to create, 0 to update, 0 unchanged" in preview.content.decode()
+    assert "<strong>15</strong> new</a>" in preview.content.decode()
     assert not Practice.objects.exists(), "nothing is written before the confirmation"
     response = staff_client.post(
         reverse("admin:practices_practice_import"),
@@ -541,8 +541,8 @@ def test_the_admin_refuses_a_confirmation_over_a_practice_saved_since_the_previe
     changed = exported.replace("Circular Flanders,Vlaanderen", "Circular Flanders (VC),Vlaanderen")
     preview = upload(staff_client, changed.encode())
     content = preview.content.decode()
-    assert "<td>title</td><td>Circular Flanders</td><td>Circular Flanders (VC)</td>" in content
-    assert "14 practices in the file are already as the file has them" in content
+    assert "<li>Title: Circular Flanders → Circular Flanders (VC)</li>" in content
+    assert "<strong>14</strong> unchanged</a>" in content
     flanders = Practice.objects.get(slug="circular-flanders")
     with one_version(flanders, reason="meanwhile"):
         flanders.description += " Edited meanwhile."

@@ -257,10 +257,6 @@ BAD_FILES |= {
         ),
         [(2, "evaluation_links")],
     ),
-    "organisation too long": (
-        csv_file(full_row(organisation="x" * 301), header=FULL_HEADER),
-        [(2, "organisation")],
-    ),
     "source id twice": (
         csv_file(
             full_row(source_id="stip-1"),
@@ -301,6 +297,15 @@ def test_the_facts_of_a_full_row_are_imported(taxonomies):
     assert practice.evaluation_links == "https://example.eu/a\nhttps://example.eu/b"
     assert practice.source_id == "http://stip.oecd.org/2021/data/policyInitiatives/1"
     assert {group.slug for group in practice.target_groups.all()} == {"smes", "women"}
+
+
+def test_several_organisations_are_kept_whole_one_a_line_however_long(taxonomies):
+    names = [f"Ministry number {number} of a long list of ministries" for number in range(12)]
+    quoted = '"' + "\r\n".join([*names[:6], "  ", *names[6:]]) + '"'
+    assert import_practices(csv_file(full_row(organisation=quoted), header=FULL_HEADER)).ok
+    practice = Practice.objects.get(slug="new-practice")
+    assert practice.organisation_list == names
+    assert len(practice.organisation) > 300
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)

@@ -318,8 +318,9 @@ def confirm_stip(staff_client, preview):
 def test_the_admin_previews_a_stip_upload_then_imports_drafts(taxonomies, staff_client):
     preview = upload_stip(staff_client, official_file())
     page = preview.content.decode()
-    assert "Dry run: 4 to create, 0 to update, 0 unchanged, 0 conflicts" in page
-    assert "<tr><td>networking</td><td>3</td></tr>" in page  # the proposed tags, counted
+    assert "<strong>4</strong> new</a>" in page
+    # the proposed tags, by name, counted
+    assert "<tr><td>Networking</td><td>Types of cluster support</td><td>3</td></tr>" in page
     assert "cluster-programme-1-stip-1" in page
     assert not Practice.objects.exists(), "nothing is written before the confirmation"
     response = confirm_stip(staff_client, preview)
@@ -335,16 +336,13 @@ def test_the_admin_preview_of_a_reimport_lists_the_conflicts(taxonomies, staff_c
     Practice.objects.filter(source_id=f"{URI}2").update(title="Flemish clusters")
     renamed = [row(2, NameEnglish="Renamed", CountryCode="BEVLG", TH82="1")]
     page = upload_stip(staff_client, comma_file(renamed)).content.decode()
-    assert "1 conflicts" in page
-    assert (
-        "<tr><td>cluster-programme-2-stip-2</td><td>title</td>"
-        "<td>Flemish clusters</td><td>Renamed</td></tr>"
-    ) in page
+    assert "<strong>1</strong> with conflicts</a>" in page
+    assert "<li>Title: you have Flemish clusters; the file proposes Renamed</li>" in page
 
 
 def test_the_admin_keeps_the_theme_of_the_preview(taxonomies, staff_client):
     preview = upload_stip(staff_client, comma_file([row(5, TH47="0", TH92="1")]), theme="TH92")
-    assert "1 to create" in preview.content.decode()
+    assert "<strong>1</strong> new</a>" in preview.content.decode()
     confirm_stip(staff_client, preview)
     assert set(imported()) == {"5"}
 
@@ -374,7 +372,7 @@ def test_each_practice_an_import_writes_is_one_version_naming_the_file(taxonomie
     report = import_stip(comma_file(renewed), source_name="stip-2023.csv")
     assert report.changes == {
         "cluster-programme-2-stip-2": [("title", "Cluster programme 2", "Renamed")]
-    }
+    }  # (field's label, now, after the import), in words
     assert imported()["2"].history.first().history_change_reason == "Imported from stip-2023.csv"
 
 
@@ -427,7 +425,7 @@ def test_reimporting_an_unchanged_file_costs_the_same_queries_for_3_or_9_initiat
     assert queries_of_a_reimport(3) == queries_of_a_reimport(9)
 
 
-def test_the_report_writes_each_change_of_a_reimport_as_text(taxonomies):
+def test_the_report_writes_each_change_of_a_reimport_in_words(taxonomies):
     import_stip(comma_file())
     changed = [
         row(4, CountryCode="EU", HasBeenEvaluated="", TH82="1", TH92="1", StartDateYear="2019")
@@ -438,7 +436,57 @@ def test_the_report_writes_each_change_of_a_reimport_as_text(taxonomies):
     report = import_stip(comma_file(changed), dry_run=True)
     assert report.changes == {
         "cluster-programme-4-stip-4": [
-            ("start_year", "", "2019"),
-            ("priorities", "", "digital-transition; green-transition"),
+            ("start year", "", "2019"),
+            ("thematic priorities", "", "Digital transition, Green transition"),
         ]
     }
+
+
+def test_the_text_an_import_stores_is_clean_and_whole(taxonomies):
+    long_original = "Предоставление из федерального бюджета субсидий " * 15  # 750 characters
+    organisations = (
+        "Federal Ministry for Climate Action, Environment, Energy, Mobility, Innovation and "
+        "Technology (BMK;Bundesministerium für Klimaschutz, Umwelt, Energie, Mobilität, "
+        "Innovation und Technologie)¬Federal Ministry for Digital and Economic Affairs (BMDW;"
+        "Bundesministerium für Digitalisierung und Wirtschaftsstandort)¬Research Promotion "
+        "Agency (FFG;Österreichische Forschungsförderungsgesellschaft)¬IDA Ireland (;)"
+    )
+    content = comma_file(
+        [
+            row(
+                1,
+                NameEnglish='MOONSHOT  ""FLANDERS CO2 NEUTRAL""',
+                NameOriginalLanguage=long_original,
+                ShortDescription='Supports  ""clusters"".',
+                Objectives1="Grow   networks.",
+                NameResponsibleOrganisation=organisations,
+            )
+        ]
+    )
+    assert import_stip(content).ok
+    practice = imported()["1"]
+    assert practice.title == 'MOONSHOT "FLANDERS CO2 NEUTRAL"'  # capitals kept: a curator's call
+    assert practice.description == 'Supports "clusters".\n\nObjectives: Grow networks.'
+    assert practice.organisation_list == [
+        "Federal Ministry for Climate Action, Environment, Energy, Mobility, Innovation and "
+        "Technology (BMK; Bundesministerium für Klimaschutz, Umwelt, Energie, Mobilität, "
+        "Innovation und Technologie)",
+        "Federal Ministry for Digital and Economic Affairs (BMDW; Bundesministerium für "
+        "Digitalisierung und Wirtschaftsstandort)",
+        "Research Promotion Agency (FFG; Österreichische Forschungsförderungsgesellschaft)",
+        "IDA Ireland",
+    ]
+    assert len(practice.original_title) <= 500
+    # shortened at a word, and says so
+    assert practice.original_title.endswith(" из…") and long_original.startswith(
+        practice.original_title[:-1]
+    )
+    assert practice.survey_year == 2021
+    assert import_stip(content).unchanged == [practice.slug]  # the cleaned text is stable
+
+
+def test_a_name_that_cleans_to_nothing_is_a_problem_not_an_error(taxonomies):
+    report = import_stip(comma_file([row(1, NameEnglish=' "" (;) ')]))
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (2, "NameEnglish", "Missing: every initiative needs a name.")
+    ]
