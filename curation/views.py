@@ -26,8 +26,9 @@ from curation.workspace import (
     next_draft,
     save_review,
     still_lacks,
-    title_in_capitals,
+    proposed_title,
 )
+from practices.intake.stip.codebook import theme_names
 from practices.models import Practice
 from practices.publication import problems_of
 from practices.versions import one_version
@@ -66,7 +67,7 @@ def queue(request):
     page = Paginator(drafts(**chosen).prefetch_related(None), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [(draft, still_lacks(draft), title_in_capitals(draft.title)) for draft in page]
+    rows = [(draft, still_lacks(draft), proposed_title(draft)) for draft in page]
     acceptance = TagDecision.objects.recent().acceptance()
     names = {
         (param, value.slug): value.name
@@ -160,6 +161,10 @@ def review(request, pk):
                 form.with_accepted_above(), practice=practice, suggestions=suggestions
             )
             form.errors  # noqa: B018 (shows a problem in what was typed at once)
+        elif action == "recase":
+            data = request.POST.copy()
+            data["title"] = proposed_title(practice) or data.get("title", "")
+            form = ReviewForm(data, practice=practice, suggestions=suggestions)
         elif action == "skip":
             return _to_next(practice, queue_query)
         elif form.is_valid():
@@ -200,7 +205,8 @@ def review(request, pk):
             taxonomies=_taxonomies(form, suggestions),
             trained=suggester is not None,
             queue_query=queue_query,
-            capitals=title_in_capitals(practice.title),
+            proposed_title=proposed_title(practice),
+            themes=[(code, theme_names().get(code, code)) for code in practice.source_themes],
             suggestion=getattr(practice, "suggestion", None)
             if practice.origin == "suggestion"
             else None,

@@ -14,6 +14,7 @@ from curation.tagging.definitions import SUGGESTED
 from practices.models import Practice
 from practices.publication import MIN_DESCRIPTION_LENGTH, publication_problems
 from practices.search.facets.registry import FACETS
+from practices.text import acronyms_in, is_all_caps, proposed_capitalisation
 from practices.versions import one_version
 
 QUEUE_PAGE_SIZE = 50
@@ -72,14 +73,18 @@ def still_lacks(practice) -> list[str]:
                 lacks.append(label)
         elif getattr(practice, f"{name}_count") == 0:
             lacks.append(label)
-    if title_in_capitals(practice.title):
+    if is_all_caps(practice.title):
         lacks.append("a title not in capitals")
     return lacks
 
 
-def title_in_capitals(title: str) -> bool:
-    letters = [char for char in title if char.isalpha()]
-    return len(letters) >= 8 and all(char.isupper() for char in letters)
+def proposed_title(practice) -> str | None:
+    """How the title of a practice written in capitals would read, for a curator to confirm;
+    None when it is not in capitals (or nothing better can be proposed)."""
+    if not is_all_caps(practice.title):
+        return None
+    proposal = proposed_capitalisation(practice.title, acronyms=acronyms_in(practice.organisation))
+    return proposal if proposal != practice.title else None
 
 
 class QueueFilter(forms.Form):

@@ -4,17 +4,13 @@ tags the import's fixed mapping proposes with the STIP code behind each."""
 from dataclasses import dataclass, field
 
 from curation.tagging.definitions import SUGGESTED
-from practices.intake.stip.codebook import PROPOSED_SUPPORT
+from practices.intake.stip.codebook import (
+    PROPOSED_CHALLENGES,
+    PROPOSED_PRIORITIES,
+    PROPOSED_SUPPORT,
+    theme_names,
+)
 from practices.models import Practice
-
-# What the STIP codebook calls the instrument types behind the proposed support types.
-_INSTRUMENT_NAMES = {
-    "PI021": "networking and collaborative platforms",
-    "PI017": "technology extension and business advisory services",
-    "PI014": "innovation vouchers",
-    "PI031": "policy intelligence",
-    "PI023": "information services and access to datasets",
-}
 
 
 @dataclass
@@ -44,19 +40,26 @@ def text_of(practice) -> str:
 
 def mapping_of(practice) -> dict:
     """{parameter: {slug: reason}} of the tags the STIP import's mapping proposes for this
-    practice, from its instrument types' STIP codes; empty for a practice not from STIP."""
+    practice, from the STIP themes its source files it under and its instrument types' codes,
+    each reason naming them; empty for a practice not from STIP."""
     if practice.origin != "stip":
         return {}
-    codes = {instrument.code for instrument in practice.instrument_types.all()}
-    support = {
-        slug: "STIP instrument "
-        + ", ".join(
-            f"{code} ({_INSTRUMENT_NAMES.get(code, code)})" for code in sorted(wanted & codes)
-        )
-        for slug, wanted in PROPOSED_SUPPORT.items()
-        if wanted & codes
+    themes = theme_names()
+    instruments = {
+        instrument.code: instrument.name for instrument in practice.instrument_types.all()
     }
-    return {"support": support} if support else {}
+    sources = {
+        "challenge": (PROPOSED_CHALLENGES, set(practice.source_themes), "STIP theme", themes),
+        "priority": (PROPOSED_PRIORITIES, set(practice.source_themes), "STIP theme", themes),
+        "support": (PROPOSED_SUPPORT, set(instruments), "STIP instrument", instruments),
+    }
+    mapping = {}
+    for param, (proposals, codes, kind, names) in sources.items():
+        for slug, wanted in proposals.items():
+            if behind := sorted(wanted & codes):
+                named = ", ".join(f"{code} ({names.get(code, code)})" for code in behind)
+                mapping.setdefault(param, {})[slug] = f"{kind} {named}"
+    return mapping
 
 
 def document_of(practice) -> Document:

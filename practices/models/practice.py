@@ -143,6 +143,14 @@ class Practice(models.Model):
         help_text="For a record from a survey (the STIP Compass), the year of that survey: "
         "what it reports, or leaves blank, is as of then.",
     )
+    source_themes = models.JSONField(
+        "STIP themes",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The codes of the STIP Compass themes the source files the initiative under "
+        "(TH47 and others): what the tag suggestions' mapping reads.",
+    )
     source_id = models.CharField(
         "source id",
         max_length=200,

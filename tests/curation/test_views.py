@@ -188,3 +188,24 @@ def test_bulk_confirm_and_publish_act_on_the_ticked_drafts_only(curator_client, 
         reverse("curation:queue"), {"action": "publish", "practice": [first.pk, second.pk]}
     )
     assert not Practice.objects.filter(pk__in=[first.pk, second.pk], is_published=True).exists()
+
+
+def test_a_title_in_capitals_is_flagged_with_a_proposal_the_curator_may_take(
+    curator_client, drafts
+):
+    _, second = drafts
+    queue = curator_client.get(reverse("curation:queue")).content.decode()
+    assert "proposed “Second Draft in Capitals”" in queue
+    data = review_data(second, action="recase")
+    response = curator_client.post(reverse("curation:review", args=[second.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"]["title"].value() == "Second Draft in Capitals"
+    second.refresh_from_db()
+    assert second.title == "SECOND DRAFT IN CAPITALS"  # nothing saved until the curator saves
+
+
+def test_the_review_screen_shows_the_stip_themes_by_name(curator_client, taxonomies):
+    practice = make_practice(slug="stip-draft", origin="stip", is_published=False)
+    Practice.objects.filter(pk=practice.pk).update(source_themes=["TH47", "TH92"])
+    page = curator_client.get(reverse("curation:review", args=[practice.pk])).content.decode()
+    assert "TH92: Green energy transitions (Research and innovation for society)" in page

@@ -1,6 +1,10 @@
 """What the STIP Compass's codebook means to the toolkit: the theme of cluster policies, the
 columns every export has, its country codes, and the toolkit's tags an import proposes."""
 
+import csv
+from functools import cache
+from pathlib import Path
+
 CLUSTER_POLICIES = "TH47"
 REQUIRED_COLUMNS = ("InitiativeID", "NameEnglish", "CountryCode", "ShortDescription")
 
@@ -27,3 +31,18 @@ PROPOSED_SUPPORT = {  # by instrument type
     "intelligence": {"PI031", "PI023"},  # policy intelligence, information services
 }
 UNKNOWN_BUDGETS = {"", "Unknown", "Don't know"}
+
+
+# The STIP Compass's themes, copied from its codebook (EC-OECD, codebook/themes.csv).
+THEMES_FILE = Path(__file__).with_name("themes.csv")
+
+
+@cache
+def theme_names() -> dict[str, str]:
+    """{code: "theme (area)"} of every STIP theme, e.g. TH92: "Green energy transitions
+    (Research and innovation for society)"."""
+    with THEMES_FILE.open(encoding="utf-8", newline="") as themes:
+        return {
+            row["code"]: "{1} ({0})".format(*row["label"].split("|", 1))
+            for row in csv.DictReader(themes)
+        }

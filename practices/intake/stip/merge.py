@@ -79,6 +79,8 @@ class Wording:
             return Country(value).name or value
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if isinstance(value, list):  # codes (STIP themes)
+            return ", ".join(str(item) for item in value)
         if name in ("organisation", "evaluation_links"):  # one a line
             return "; ".join(str(value).splitlines())
         return str(value)

@@ -173,6 +173,7 @@ def _values(cells, budgets) -> dict:
         "link": next(iter(_links(cells, "InternetLinks")), ""),
         "instrument_types": [],
         "target_groups": [],
+        "source_themes": sorted(themes, key=lambda code: int(code[2:])),
         "challenges": sorted(_proposed(PROPOSED_CHALLENGES, themes)),
         "priorities": sorted(_proposed(PROPOSED_PRIORITIES, themes)),
         "support_types": [],

@@ -437,6 +437,7 @@ def test_the_report_writes_each_change_of_a_reimport_in_words(taxonomies):
     assert report.changes == {
         "cluster-programme-4-stip-4": [
             ("start year", "", "2019"),
+            ("STIP themes", "TH47", "TH47, TH82, TH92"),
             ("thematic priorities", "", "Digital transition, Green transition"),
         ]
     }
