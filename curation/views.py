@@ -24,9 +24,9 @@ from curation.workspace import (
     StaleReview,
     drafts,
     next_draft,
+    proposed_title,
     save_review,
     still_lacks,
-    proposed_title,
 )
 from practices.intake.stip.codebook import theme_names
 from practices.models import Practice
