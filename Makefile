@@ -21,6 +21,7 @@ migrate: install
 
 sample-data: migrate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_samples
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py tagging train
 
 run: sample-data
 	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)"
