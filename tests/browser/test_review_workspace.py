@@ -108,7 +108,9 @@ def test_a_curator_reviews_five_stip_drafts_with_the_keyboard_only(
     page.goto(f"{live_server.url}/admin/review/")
     shown = sum(
         int(cell)
-        for cell in page.locator("#acceptance + table tbody tr td:nth-of-type(2)").all_inner_texts()
+        for cell in page.locator(
+            "table[aria-labelledby=acceptance] tbody tr td:nth-of-type(2)"
+        ).all_inner_texts()
     )
     assert shown == accepted
     count, report = axe_violations(page)
@@ -128,6 +130,10 @@ def test_the_review_screen_on_a_phone_has_no_accessibility_violations(
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
     sign_in(phone, live_server, "admin")
+    phone.goto(f"{live_server.url}/admin/review/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the queue is {width} px wide on a 390 px phone"
+    screenshot(phone, "review-queue-390")
     draft = Practice.objects.get(slug=five_stip_drafts[0])
     phone.goto(f"{live_server.url}/admin/review/{draft.pk}/")
     width = phone.evaluate("document.documentElement.scrollWidth")
