@@ -199,6 +199,7 @@ def save_review(*, practice, form, user, publish: bool) -> Reviewed:
             practice.title = data["title"]
             practice.description = data["description"]
             practice.tags_proposed = False
+            practice.mark_reviewed(by=user.get_full_name() or user.get_username())
             practice.is_published = publish or practice.is_published
             practice.save()
             for param, spec in SPECS.items():

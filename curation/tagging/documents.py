@@ -19,14 +19,15 @@ class Document:
     title: str
     text: str
     origin: str = ""
+    reviewed: bool = False
     tags: dict = field(default_factory=dict)  # parameter -> set of slugs a curator gave
     mapping: dict = field(default_factory=dict)  # parameter -> {slug: the code behind it}
 
     def decided(self, param: str) -> bool:
-        """Whether the practice's values of ``param`` say what a curator decided: until a
-        practice carries a "reviewed" mark, an empty taxonomy may only mean "not yet decided",
-        so only a practice with at least one value teaches or tests anything about it."""
-        return bool(self.tags.get(param))
+        """Whether the practice's values of ``param`` say what a curator decided: on a
+        reviewed practice always (an empty taxonomy means "does not apply"); on another only
+        when it has a value (an empty one may mean "not yet decided")."""
+        return self.reviewed or bool(self.tags.get(param))
 
 
 def text_of(practice) -> str:
@@ -69,6 +70,7 @@ def document_of(practice) -> Document:
         title=practice.title,
         text=text_of(practice),
         origin=practice.origin,
+        reviewed=practice.is_reviewed,
         tags={
             param: {tag.slug for tag in getattr(practice, relation).all()}
             for param, relation in SUGGESTED.items()

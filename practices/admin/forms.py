@@ -21,10 +21,27 @@ class PracticeForm(forms.ModelForm):
         help_text="Optional; kept with this version in the history.",
     )
 
+    tags_reviewed = forms.BooleanField(
+        label="Every taxonomy decided",
+        required=False,
+        help_text="Tick when you have read the practice and decided each taxonomy: its empty "
+        "taxonomies then read “does not apply” on its page, not “not yet decided”.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial.setdefault("known_revision", self.instance.revision)
+        self.initial.setdefault("tags_reviewed", self.instance.is_reviewed)
+
+    def apply_review_mark(self, practice, user):
+        """Mark the practice reviewed by ``user`` when the box was ticked now, unmark it when
+        unticked; a practice already reviewed keeps who and when."""
+        ticked = self.cleaned_data.get("tags_reviewed")
+        if ticked and not practice.is_reviewed:
+            practice.mark_reviewed(by=user.get_full_name() or user.get_username())
+        elif not ticked and practice.is_reviewed:
+            practice.reviewed_at, practice.reviewed_by = None, ""
 
     def clean(self):
         cleaned = super().clean()

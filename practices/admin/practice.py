@@ -123,7 +123,14 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["region"]
-    readonly_fields = ["created_at", "updated_at", "origin", "differences_from_source"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "origin",
+        "differences_from_source",
+        "reviewed_at",
+        "reviewed_by",
+    ]
     date_hierarchy = "updated_at"
     list_per_page = 50
     actions = ["publish", "unpublish", "export_csv"]
@@ -154,10 +161,14 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
             "Classification",
             {
                 "fields": [
-                    spec.path
-                    for spec in FACETS
-                    if spec.kind in (TAGS, CHOICE, FIELD, FIXED)
-                    and spec.path not in PLACED_ELSEWHERE
+                    *(
+                        spec.path
+                        for spec in FACETS
+                        if spec.kind in (TAGS, CHOICE, FIELD, FIXED)
+                        and spec.path not in PLACED_ELSEWHERE
+                    ),
+                    "tags_reviewed",
+                    ("reviewed_at", "reviewed_by"),
                 ]
             },
         ),
@@ -229,6 +240,7 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         # One version for the fields and the tags: recorded once both are saved, when Django
         # logs the change (``log_addition``, ``log_change``), on the edit and revert pages alike.
         hold_version(obj, form.cleaned_data.get("change_reason") or self._default_reason(request))
+        form.apply_review_mark(obj, request.user)
         super().save_model(request, obj, form, change)
 
     def _default_reason(self, request):

@@ -168,6 +168,16 @@ class Practice(models.Model):
         editable=False,
         help_text="What the last import wrote, to tell a curator's edits from the source's.",
     )
+    # Whether a person has read the practice and decided its taxonomies: on a reviewed
+    # practice an empty taxonomy means "does not apply", on another "not yet decided".
+    reviewed_at = models.DateTimeField(
+        "tags reviewed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a person last read the practice and decided every taxonomy.",
+    )
+    reviewed_by = models.CharField("tags reviewed by", max_length=150, blank=True, editable=False)
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published practices appear on the public site."
     )
@@ -265,6 +275,22 @@ class Practice(models.Model):
     @property
     def evaluation_link_list(self):
         return [link.strip() for link in self.evaluation_links.splitlines() if link.strip()]
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+    @property
+    def empty_taxonomy_means(self) -> str:
+        """What an empty taxonomy of this practice says: a reviewed practice's "does not
+        apply"; an unreviewed one's "not yet decided"."""
+        return "Does not apply" if self.is_reviewed else "Not yet decided"
+
+    def mark_reviewed(self, by: str):
+        """Record that ``by`` (a person's name) has just decided every taxonomy; saved with the
+        practice's next save, so the mark is kept in its history."""
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by[:150]
 
     @property
     def organisation_list(self) -> list[str]:

@@ -94,6 +94,8 @@ def test_saving_a_review_makes_one_version_with_its_reason_and_opens_the_next_dr
     assert versions.count() == versions_before + 1
     assert versions.first().history_change_reason == "Reviewed in the workspace and published"
     assert versions.first().history_user == curator
+    assert first.is_reviewed and first.reviewed_by == "curator"
+    assert versions.first().reviewed_by == "curator"
     added = TagDecision.objects.filter(practice=first, outcome="added")
     assert sorted(added.values_list("taxonomy", "value")) == [
         ("challenge", "skills"),

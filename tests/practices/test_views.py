@@ -213,3 +213,17 @@ def test_a_curators_practice_without_an_end_year_says_none_was_given(taxonomies,
     assert "STIP Compass" not in page and "ongoing" not in page
     listing = client.get("/practices/").content.decode()
     assert "2019 – no end year given" in listing
+
+
+def test_an_empty_taxonomy_reads_not_yet_decided_until_the_practice_is_reviewed(taxonomies, client):
+    practice = make_practice(slug="no-priorities", priorities=(), recommendations=())
+    page = client.get(practice.get_absolute_url()).content.decode()
+    assert page.count("Not yet decided") == 2  # priorities and recommendations
+    assert "Does not apply" not in page
+    assert "Not yet reviewed: an empty one is not yet decided" in page
+    practice.mark_reviewed(by="A curator")
+    practice.save()
+    page = client.get(practice.get_absolute_url()).content.decode()
+    assert page.count("Does not apply") == 2
+    assert "Not yet decided" not in page
+    assert "Reviewed on" in page

@@ -40,3 +40,11 @@ def test_a_document_holds_the_curated_tags_by_parameter(taxonomies):
         "recommendation": set(),
     }
     assert document.decided("challenge") and not document.decided("priority")
+
+
+def test_a_reviewed_practice_decided_every_taxonomy_even_an_empty_one(taxonomies):
+    practice = make_practice(priorities=())
+    practice.mark_reviewed(by="A curator")
+    practice.save()
+    document = document_of(for_suggesting(Practice.objects.filter(pk=practice.pk)).get())
+    assert document.decided("priority") and document.decided("recommendation")

@@ -690,3 +690,55 @@ def test_a_version_of_another_practice_is_404_under_this_ones_address(
     assert staff_client.get(version_page).status_code == 404
     assert staff_client.get(compare, {"from": theirs, "to": ours}).status_code == 404
     assert staff_client.get(compare, {"from": ours, "to": ours}).status_code == 200
+
+
+def post_unchanged_with(staff_client, practice, **changes):
+    url, data = change_form_data(staff_client, practice)
+    data.update(
+        challenges=list(practice.challenges.values_list("pk", flat=True)),
+        support_types=list(practice.support_types.values_list("pk", flat=True)),
+        priorities=list(practice.priorities.values_list("pk", flat=True)),
+        recommendations=list(practice.recommendations.values_list("pk", flat=True)),
+        **changes,
+    )
+    return staff_client.post(url, {key: value for key, value in data.items() if value is not None})
+
+
+def test_ticking_every_taxonomy_decided_marks_the_practice_reviewed_in_its_history(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    assert not practice.is_reviewed
+    response = post_unchanged_with(staff_client, practice, tags_reviewed="on")
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.is_reviewed and practice.reviewed_by == "curator"
+    assert Practice.history.filter(id=practice.pk).first().reviewed_by == "curator"
+
+
+def test_a_reviewed_practice_saved_again_keeps_who_and_when_and_unticking_clears_it(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    practice.mark_reviewed(by="Someone earlier")
+    practice.save()
+    when = practice.reviewed_at
+    post_unchanged_with(staff_client, practice, tags_reviewed="on", title="Renamed")
+    practice.refresh_from_db()
+    assert (practice.title, practice.reviewed_by, practice.reviewed_at) == (
+        "Renamed",
+        "Someone earlier",
+        when,
+    )
+    post_unchanged_with(staff_client, practice, tags_reviewed="")
+    practice.refresh_from_db()
+    assert (practice.reviewed_at, practice.reviewed_by) == (None, "")
+
+
+def test_saving_without_ticking_leaves_an_unreviewed_practice_unreviewed(
+    sample_practices, staff_client
+):
+    practice = Practice.objects.get(slug="newco-helsinki")
+    post_unchanged_with(staff_client, practice, title="Renamed")
+    practice.refresh_from_db()
+    assert practice.title == "Renamed" and not practice.is_reviewed
