@@ -113,6 +113,28 @@ def cross_table(
     return table
 
 
+@dataclass(frozen=True)
+class ReviewCoverage:
+    """How many published practices a person has reviewed (every taxonomy decided): in
+    those an empty taxonomy means "does not apply", in the others "not yet decided"."""
+
+    published: int
+    reviewed: int
+
+    @property
+    def unreviewed(self) -> int:
+        return self.published - self.reviewed
+
+
+def review_coverage(country: str | None = None) -> ReviewCoverage:
+    """The ``ReviewCoverage`` of every published practice, or of one country's."""
+    practices = Practice.objects.published()
+    if country:
+        practices = practices.filter(country=country)
+    counts = practices.aggregate(published=Count("pk"), reviewed=Count("reviewed_at"))
+    return ReviewCoverage(**counts)
+
+
 def busiest_countries(everything, count: int = 8) -> list[str]:
     """The countries with the most published practices, most first."""
     options = _facet(everything, "country").options

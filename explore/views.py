@@ -30,7 +30,8 @@ def themes(request):
         "recommendations": overview.recommendations_by_pillar(everything),
         "gaps_by_typology": overview.cross_table(
             everything,
-            "Recommendations by region typology: empty cells have no practice yet",
+            "Recommendations by region typology, over the practices of one region (a national "
+            "practice has none): empty cells have no practice yet",
             "recommendation",
             "typology",
         ),
@@ -41,6 +42,7 @@ def themes(request):
             "country",
             columns=overview.busiest_countries(everything),
         ),
+        "coverage": overview.review_coverage(),
     }
     return render(request, "explore/themes.html", context)
 
@@ -78,6 +80,7 @@ def country_detail(request, code):
         "name": countries.name(iso),
         "summary": summary,
         "factsheet": factsheet,
+        "coverage": overview.review_coverage(iso) if summary else None,
     }
     found = summary is not None or factsheet is not None
     return render(request, "explore/country_detail.html", context, status=200 if found else 404)

@@ -163,3 +163,34 @@ def test_a_factsheet_drawn_from_stip_compass_credits_it(sample_practices, factsh
     own = CountryFactsheet.objects.create(country="ME", policy_level="none")
     Source.objects.create(factsheet=own, title="A ministry's report", year=2024)
     assert credit not in client.get("/countries/me/").content.decode()
+
+
+def test_the_themes_page_says_how_many_practices_were_reviewed_and_what_a_gap_means(
+    sample_practices, client
+):
+    from practices.models import Practice
+
+    published = Practice.objects.published().count()
+    reviewed = Practice.objects.get(slug="newco-helsinki")
+    reviewed.mark_reviewed(by="A curator")
+    reviewed.save()
+    page = " ".join(client.get("/themes/").content.decode().split())
+    assert (
+        f"1 of {published} published practices has had every taxonomy reviewed by a person" in page
+    )
+    assert f"The other {published - 1} are not yet reviewed" in page
+    assert "over the practices of one region (a national practice has none)" in page
+
+
+def test_a_country_whose_practices_are_all_reviewed_says_a_missing_tag_does_not_apply(
+    sample_practices, client
+):
+    from practices.models import Practice
+
+    for practice in Practice.objects.filter(country="FI"):
+        practice.mark_reviewed(by="A curator")
+        practice.save()
+    finland = " ".join(client.get("/countries/fi/").content.decode().split())
+    assert "Every published practice here has had every taxonomy reviewed" in finland
+    denmark = " ".join(client.get("/countries/dk/").content.decode().split())
+    assert "not yet decided" in denmark
