@@ -26,7 +26,7 @@ Everything is plain data and scikit-learn objects, so it is saved with skops (``
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -42,7 +42,8 @@ MIN_EXAMPLES = 4  # practices with, and without, a value before a regression lea
 MIN_PRECISION = 0.6  # what a value's suggestions must reach, cross-validated, to be made
 NEIGHBOURS = 5
 MAX_FEATURES = 20_000  # of each vectoriser: the saved model stays a few megabytes
-FOLDS = 5
+FOLDS = 5  # of the evaluation
+THRESHOLD_FOLDS = 3  # of the choice of thresholds inside a fit: enough, and a fit stays quick
 # How the three signals weigh, with a regression and without one.
 WEIGHTS_WITH_REGRESSION = {"regression": 0.6, "neighbours": 0.25, "definition": 0.15}
 WEIGHTS_WITHOUT = {"neighbours": 0.6, "definition": 0.4}
@@ -164,7 +165,7 @@ class Suggester:
         """(thresholds, mapping precision) chosen on out-of-fold scores of ``documents``."""
         scores = {param: {value: [] for value in DEFINITIONS[param]} for param in SUGGESTED}
         truth = {param: {value: [] for value in DEFINITIONS[param]} for param in SUGGESTED}
-        folds = KFold(n_splits=min(FOLDS, len(documents)), shuffle=True, random_state=0)
+        folds = KFold(n_splits=min(THRESHOLD_FOLDS, len(documents)), shuffle=True, random_state=0)
         for train, held_out in folds.split(documents):
             fold = Suggester().fit([documents[i] for i in train], choose_thresholds=False)
             for i in held_out:
@@ -202,12 +203,18 @@ class Suggester:
 
     def scores(self, document: Document) -> dict:
         """{parameter: {value: confidence 0..1}} of every value, threshold or not."""
-        return {param: self._scores(document, param)[0] for param in SUGGESTED}
+        vector, similarity = self._read(document)
+        return {
+            param: self._scores(document, param, vector, similarity)[0] for param in SUGGESTED
+        }
 
-    def _scores(self, document, param):
-        state = self.state
+    def _read(self, document):
+        """The document's vector and its similarity to every practice learned from."""
         vector = self._vectors([document.text])
-        similarity = (state["matrix"] @ vector.T).toarray().ravel()
+        return vector, (self.state["matrix"] @ vector.T).toarray().ravel()
+
+    def _scores(self, document, param, vector, similarity):
+        state = self.state
         decided = np.array(state["decided"][param], dtype=bool)
         similarity = np.where(decided, similarity, -1.0)
         # a document the suggester learned from is not its own neighbour
@@ -238,8 +245,9 @@ class Suggester:
         """{parameter: [Suggested, ...]} best first: the values above their thresholds, and
         the ones the STIP mapping proposes."""
         suggestions = {}
+        vector, similarity = self._read(document)
         for param in SUGGESTED:
-            scores, evidence = self._scores(document, param)
+            scores, evidence = self._scores(document, param, vector, similarity)
             thresholds = self.state["thresholds"].get(param, {})
             chosen = {}
             rare = self.state["rare"][param]
@@ -304,9 +312,14 @@ def vectoriser_of(spec: dict) -> TfidfVectorizer:
     return vectoriser
 
 
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return fold(text)  # once a text: every value's phrases are looked for in it
+
+
 def mentioned_phrase(text: str, param: str, value: str) -> str | None:
     """The first of the value's defining phrases that ``text`` mentions, else None."""
-    folded = fold(text)
+    folded = _folded(text)
     for phrase in PHRASES.get(param, {}).get(value, ()):
         ending = r"\b" if len(phrase) <= 4 else ""  # "ppp" alone, "polic" starts "policies"
         if re.search(r"\b" + re.escape(phrase) + ending, folded):

@@ -27,7 +27,7 @@ from practices.models import Practice
 from practices.versions import hold_version, one_version, record_version
 
 REFERENCE_FIXTURES = ("taxonomies",)
-PRACTICE_FIXTURES = ("sample_practices", "stip_practices")
+PRACTICE_FIXTURES = ("sample_practices", "stip_practices", "stip_practices_batch2")
 FACTSHEET_FIXTURES = ("factsheets",)
 # derived from other fields, or the fixture's own dates: never a curator's work
 _NOT_COMPARED = {"search_document", "created_at", "updated_at"}

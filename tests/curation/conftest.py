@@ -8,7 +8,9 @@ from django.test import override_settings
 def all_sample_practices(taxonomies):
     """Every practice ``make run`` loads: the hand-written samples and the STIP-based ones."""
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        call_command("loaddata", "sample_practices", "stip_practices", verbosity=0)
+        call_command(
+            "loaddata", "sample_practices", "stip_practices", "stip_practices_batch2", verbosity=0
+        )
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
+import csv
 import json
+import re
 
 import pytest
 from django.core import serializers
@@ -16,8 +18,11 @@ from practices.models import (
     ThematicPriority,
     Typology,
 )
+from practices.sampledata.samples import fixture_path
+from tests.shared_data import STIP_FILE, needs_stip_file
 
 pytestmark = pytest.mark.django_db
+OBJECTIVES = tuple(f"Objectives{number}" for number in range(1, 7))
 
 ALL_MODELS = [
     TerritorialValidity,
@@ -98,14 +103,16 @@ def test_loading_the_fixtures_twice_changes_nothing(sample_practices):
     assert snapshot() == before
 
 
-def test_make_run_shows_at_least_75_published_practices_from_35_countries(taxonomies, client):
+def test_make_run_shows_at_least_250_published_practices_from_55_countries(taxonomies, client):
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        call_command("loaddata", "sample_practices", "stip_practices", verbosity=0)
+        call_command(
+            "loaddata", "sample_practices", "stip_practices", "stip_practices_batch2", verbosity=0
+        )
     published = Practice.objects.published()
-    assert published.count() >= 75
-    assert published.values("country").distinct().count() >= 35
+    assert published.count() >= 250
+    assert published.values("country").distinct().count() >= 55
     stip = published.filter(origin="stip")
-    assert stip.count() >= 60 and not stip.filter(source_id="").exists()
+    assert stip.count() >= 270 and not stip.filter(source_id="").exists()
     assert not stip.filter(tags_proposed=True).exists()  # tags read and assigned by a person
     assert all(
         len(description) >= 300 for description in stip.values_list("description", flat=True)
@@ -113,3 +120,53 @@ def test_make_run_shows_at_least_75_published_practices_from_35_countries(taxono
     page = client.get(stip.first().get_absolute_url()).content.decode()
     assert "EC-OECD (2021), STIP Compass" in page
     assert client.get("/practices/").context["page"].paginator.count == published.count()
+
+
+def _fixture_practices(*names):
+    for name in names:
+        for record in json.loads(fixture_path(name).read_text(encoding="utf-8")):
+            if record["model"] == "practices.practice":
+                yield record["fields"]
+
+
+PRACTICE_FIXTURE_NAMES = ("sample_practices", "stip_practices", "stip_practices_batch2")
+
+
+def test_no_sample_practice_says_it_is_ongoing():
+    # a blank end year is "none reported", never "still running"
+    saying = [
+        fields["slug"]
+        for fields in _fixture_practices(*PRACTICE_FIXTURE_NAMES)
+        if re.search(r"\bongoing\b|still running", fields["description"], re.IGNORECASE)
+    ]
+    assert saying == []
+
+
+def test_every_reviewed_sample_practice_has_a_challenge_a_support_type_and_who_reviewed_it():
+    reviewed = [f for f in _fixture_practices(*PRACTICE_FIXTURE_NAMES) if f.get("reviewed_at")]
+    assert len(reviewed) >= 200
+    assert all(f["challenges"] and f["support_types"] and f["reviewed_by"] for f in reviewed)
+
+
+def _runs_of_eight_words(text) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+
+
+@needs_stip_file
+def test_no_stip_description_shares_a_run_of_eight_words_with_its_source():
+    sources = {}
+    with open(STIP_FILE, encoding="utf-8", newline="") as stip:
+        for row in csv.DictReader(stip):
+            text = " ".join(
+                row.get(column, "") for column in ("ShortDescription", "Background", *OBJECTIVES)
+            )
+            sources[row["InitiativeID"]] = sources.get(row["InitiativeID"], "") + " " + text
+    copied = {}
+    for fields in _fixture_practices("stip_practices", "stip_practices_batch2"):
+        shared = _runs_of_eight_words(fields["description"]) & _runs_of_eight_words(
+            sources[fields["source_id"]]
+        )
+        if shared:
+            copied[fields["slug"]] = sorted(shared)[:2]
+    assert copied == {}
