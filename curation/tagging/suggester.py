@@ -204,9 +204,7 @@ class Suggester:
     def scores(self, document: Document) -> dict:
         """{parameter: {value: confidence 0..1}} of every value, threshold or not."""
         vector, similarity = self._read(document)
-        return {
-            param: self._scores(document, param, vector, similarity)[0] for param in SUGGESTED
-        }
+        return {param: self._scores(document, param, vector, similarity)[0] for param in SUGGESTED}
 
     def _read(self, document):
         """The document's vector and its similarity to every practice learned from."""
