@@ -93,7 +93,6 @@ def found(query_string):
         (
             "territorial_validity=regional",
             {
-                "innovation-networks-denmark",
                 "newco-helsinki",
                 "circular-flanders",
                 "eu4moldova-focal-regions-programme",
