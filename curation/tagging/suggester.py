@@ -24,6 +24,7 @@ practices, so the workspace shows one list per taxonomy.
 Everything is plain data and scikit-learn objects, so it is saved with skops (``store.py``).
 """
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -40,6 +41,11 @@ from practices.text import fold
 
 MIN_EXAMPLES = 4  # practices with, and without, a value before a regression learns it
 MIN_PRECISION = 0.6  # what a value's suggestions must reach, cross-validated, to be made
+# and how many right suggestions must show it: one lucky hit among few examples proves nothing
+MIN_RIGHT = 3
+# The precision a threshold must reach is the lower end of its Wilson interval at this z (90 %
+# one-sided): 3 right of 3 passes, 4 of 6 does not; with many suggestions, it is their rate.
+CONFIDENCE_Z = 1.28
 NEIGHBOURS = 5
 MAX_FEATURES = 20_000  # of each vectoriser: the saved model stays a few megabytes
 FOLDS = 5  # of the evaluation
@@ -327,7 +333,7 @@ def mentioned_phrase(text: str, param: str, value: str) -> str | None:
 
 def best_threshold(scores: list[float], truth: list[bool]) -> float | None:
     """The score from which suggesting a value gives the best F1 with a precision of at least
-    ``MIN_PRECISION`` (and at least one right suggestion), halfway down to the next score so
+    ``MIN_PRECISION`` (and at least ``MIN_RIGHT`` right suggestions), halfway down to the next score so
     that a practice a little less alike than those seen is still suggested it; None when no
     score reaches that precision."""
     if not any(truth):
@@ -340,12 +346,23 @@ def best_threshold(scores: list[float], truth: list[bool]) -> float | None:
         if rank < len(order) and order[rank][0] == score:
             continue  # a threshold cannot split equal scores
         precision, recall = right / rank, right / positives
-        if right and precision >= MIN_PRECISION:
+        if right >= MIN_RIGHT and wilson_lower_bound(right, rank) >= MIN_PRECISION:
             f1 = 2 * precision * recall / (precision + recall)
             if f1 > best_f1:
                 below = order[rank][0] if rank < len(order) else score
                 best, best_f1 = (score + below) / 2, f1
     return best
+
+
+def wilson_lower_bound(right: int, total: int, z: float = CONFIDENCE_Z) -> float:
+    """The lower end of the Wilson score interval of ``right`` successes in ``total``: how low
+    the true rate may be, given so few trials."""
+    if not total:
+        return 0.0
+    rate = right / total
+    centre = rate + z * z / (2 * total)
+    margin = z * math.sqrt(rate * (1 - rate) / total + z * z / (4 * total * total))
+    return (centre - margin) / (1 + z * z / total)
 
 
 def mapping_precision(documents: list[Document]) -> dict:

@@ -3,10 +3,12 @@ import pytest
 from curation.tagging.documents import Document
 from curation.tagging.suggester import (
     MIN_PRECISION,
+    MIN_RIGHT,
     Suggester,
     best_threshold,
     mapping_precision,
     mentioned_phrase,
+    wilson_lower_bound,
 )
 
 GREEN = "wind turbines renewable energy decarbonisation of factories climate"
@@ -81,23 +83,33 @@ def test_the_stip_mapping_is_added_with_its_code_as_the_reason(suggester):
     assert suggested["business-services"].reason == "STIP instrument PI014 (innovation vouchers)"
 
 
-def test_the_best_threshold_lies_below_the_lowest_score_that_keeps_precision():
-    scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
-    truth = [True, True, False, True, False, False]
-    # suggesting from 0.6 gives 3 right of 4 (0.75) and every practice carrying the value;
-    # the threshold lies halfway to the next score
+def test_the_best_threshold_lies_below_the_lowest_score_whose_precision_is_shown():
+    scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    truth = [True, True, True, True, False, True, False, False, False]
+    # from 0.6: 4 right of 4, precision shown even at its interval's lower end (0.71); from
+    # 0.4: 5 of 6, whose lower end (0.55) is below 0.6; halfway down to the next score
     assert best_threshold(scores, truth) == pytest.approx(0.55)
 
 
-def test_no_threshold_when_no_score_reaches_the_precision_wanted():
-    assert MIN_PRECISION > 0.5
+def test_no_threshold_when_too_few_suggestions_are_right_to_show_precision():
+    assert MIN_PRECISION > 0.5 and MIN_RIGHT == 3
     assert best_threshold([0.9, 0.8, 0.7], [False, True, False]) is None
+    assert best_threshold([0.9, 0.8, 0.1], [True, True, False]) is None  # 2 right: luck?
     assert best_threshold([0.9, 0.8], [False, False]) is None
 
 
 def test_equal_scores_are_never_split_by_a_threshold():
-    # 0.8 three times, one right: a threshold takes all three (too imprecise) or none
-    assert best_threshold([0.9, 0.8, 0.8, 0.8], [True, True, False, False]) == pytest.approx(0.85)
+    # 0.6 three times, one right: a threshold takes all three (4 of 6, too imprecise) or none
+    scores = [0.9, 0.8, 0.7, 0.6, 0.6, 0.6]
+    truth = [True, True, True, True, False, False]
+    assert best_threshold(scores, truth) == pytest.approx(0.65)
+
+
+def test_the_wilson_lower_bound_is_strict_on_few_trials_and_close_on_many():
+    assert wilson_lower_bound(3, 3) == pytest.approx(0.647, abs=0.001)
+    assert wilson_lower_bound(4, 6) == pytest.approx(0.410, abs=0.001)
+    assert 0.74 < wilson_lower_bound(80, 100) < 0.8
+    assert wilson_lower_bound(0, 0) == 0.0
 
 
 def test_a_phrase_is_found_as_a_word_start_and_short_ones_whole():
