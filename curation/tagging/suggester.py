@@ -332,10 +332,10 @@ def mentioned_phrase(text: str, param: str, value: str) -> str | None:
 
 
 def best_threshold(scores: list[float], truth: list[bool]) -> float | None:
-    """The score from which suggesting a value gives the best F1 with a precision of at least
-    ``MIN_PRECISION`` (and at least ``MIN_RIGHT`` right suggestions), halfway down to the next score so
-    that a practice a little less alike than those seen is still suggested it; None when no
-    score reaches that precision."""
+    """The score from which suggesting a value gives the best F1 among those with at least
+    ``MIN_RIGHT`` right suggestions whose precision, at the lower end of its Wilson interval,
+    is at least ``MIN_PRECISION``; halfway down to the next score, so that a practice a little
+    less alike than those seen is still suggested it. None when no score shows that."""
     if not any(truth):
         return None
     order = sorted(zip(scores, truth, strict=True), key=lambda pair: -pair[0])
