@@ -97,11 +97,16 @@ def _queue_query(chosen) -> str:
     return urlencode({name: value for name, value in chosen.items() if value})
 
 
+def _kept_queue(sent: str) -> str:
+    """The queue's filters a form sent back, read again as the queue reads them: only its own
+    fields, valid values, encoded (never a raw string in an address)."""
+    return _queue_query(_queue_filter(QueryDict(sent))[1])
+
+
 def _bulk(request):
     ids = [int(pk) for pk in request.POST.getlist("practice") if pk.isdigit()]
-    back = reverse("curation:queue") + (
-        f"?{request.POST['queue']}" if request.POST.get("queue") else ""
-    )
+    kept = _kept_queue(request.POST.get("queue", ""))
+    back = reverse("curation:queue") + (f"?{kept}" if kept else "")
     action = request.POST.get("action")
     if not ids or action not in ("confirm", "publish"):
         messages.warning(request, "Tick at least one draft, then choose what to do with them.")
@@ -151,7 +156,7 @@ def review(request, pk):
     )
     suggester = service.current()
     suggestions = service.suggestions_for(practice, suggester)
-    queue_query = request.POST.get("queue", request.GET.get("queue", ""))
+    queue_query = _kept_queue(request.POST.get("queue", request.GET.get("queue", "")))
     status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST, practice=practice, suggestions=suggestions)
@@ -230,8 +235,7 @@ def _taxonomies(form, suggestions) -> list[dict]:
 
 
 def _to_next(practice, queue_query):
-    filters = QueryDict(queue_query)
-    form, chosen = _queue_filter(filters)
+    _, chosen = _queue_filter(QueryDict(queue_query))
     ids = list(drafts(**chosen).values_list("pk", flat=True))
     following = next_draft(practice, ids)
     suffix = f"?{urlencode({'queue': queue_query})}" if queue_query else ""

@@ -211,3 +211,38 @@ def test_the_review_screen_shows_the_stip_themes_by_name(curator_client, taxonom
     Practice.objects.filter(pk=practice.pk).update(source_themes=["TH47", "TH92"])
     page = curator_client.get(reverse("curation:review", args=[practice.pk])).content.decode()
     assert "TH92: Green energy transitions (Research and innovation for society)" in page
+
+
+def test_the_queue_kept_in_a_form_is_read_again_never_passed_on_raw(curator_client, drafts):
+    first, second = drafts
+    data = review_data(first, action="skip", queue="country=dk&evil=%0d%0aSet-Cookie:x")
+    response = curator_client.post(reverse("curation:review", args=[first.pk]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("curation:review", args=[second.pk]) + (
+        "?queue=country%3DDK"
+    )
+    bulk = curator_client.post(
+        reverse("curation:queue"), {"action": "confirm", "queue": "lacks=%0d%0a"}
+    )
+    assert bulk["Location"] == reverse("curation:queue")
+
+
+def test_the_queue_costs_the_same_queries_for_two_drafts_or_twenty(
+    curator_client, drafts, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        curator_client.get(reverse("curation:queue"))
+    for number in range(18):
+        make_practice(slug=f"more-{number}", is_published=False)
+    with django_assert_max_num_queries(12):
+        response = curator_client.get(reverse("curation:queue"))
+    assert len(response.context["rows"]) == 20
+
+
+def test_a_review_screen_costs_a_bounded_number_of_queries(
+    curator_client, drafts, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(25):
+        assert (
+            curator_client.get(reverse("curation:review", args=[drafts[0].pk])).status_code == 200
+        )
