@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from curation.models import TagDecision
 from curation.tagging import service
-from curation.tagging.definitions import SUGGESTED
+from curation.tagging.documents import for_suggesting
 from curation.workspace import (
     QUEUE_PAGE_SIZE,
     SPECS,
@@ -151,11 +151,9 @@ def _bulk(request):
 def review(request, pk):
     """One draft: the source beside the record, suggestions with their reasons, save and go to
     the next draft of the queue the curator came from."""
-    practice = get_object_or_404(
-        Practice.objects.prefetch_related(*SUGGESTED.values(), "instrument_types"), pk=pk
-    )
+    practice = get_object_or_404(for_suggesting(Practice.objects.all()), pk=pk)
     suggester = service.current()
-    suggestions = service.suggestions_for(practice, suggester)
+    suggestions = service.suggestions_of(practice, suggester)
     queue_query = _kept_queue(request.POST.get("queue", request.GET.get("queue", "")))
     status = 200
     if request.method == "POST":

@@ -31,8 +31,13 @@ def current() -> Suggester | None:
 
 def suggestions_for(practice: Practice, suggester: Suggester | None = None) -> dict:
     """{parameter: [Suggested, ...]} for a practice: the trained suggester's, or the STIP
-    mapping's alone when none was trained (``Suggester().fitted`` is then False)."""
-    practice = for_suggesting(Practice.objects.filter(pk=practice.pk)).get()
+    mapping's alone when none was trained. ``practice`` is read again with what the suggester
+    reads; one already fetched with ``for_suggesting`` goes to ``suggestions_of``."""
+    return suggestions_of(for_suggesting(Practice.objects.filter(pk=practice.pk)).get(), suggester)
+
+
+def suggestions_of(practice: Practice, suggester: Suggester | None = None) -> dict:
+    """``suggestions_for`` a practice fetched with ``for_suggesting``."""
     document = document_of(practice)
     suggester = suggester or current()
     if suggester is None:

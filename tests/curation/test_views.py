@@ -146,7 +146,7 @@ def test_accept_above_ticks_the_suggestions_over_the_percentage_and_saves_nothin
     versions_before = Practice.history.filter(id=first.pk).count()
     monkeypatch.setattr(
         views.service,
-        "suggestions_for",
+        "suggestions_of",
         lambda practice, suggester=None: {
             "challenge": [
                 Suggested("skills", 0.9, "words: training"),
@@ -242,7 +242,7 @@ def test_the_queue_costs_the_same_queries_for_two_drafts_or_twenty(
 def test_a_review_screen_costs_a_bounded_number_of_queries(
     curator_client, drafts, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         assert (
             curator_client.get(reverse("curation:review", args=[drafts[0].pk])).status_code == 200
         )
