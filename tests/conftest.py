@@ -28,10 +28,11 @@ def factsheets(db):
 
 @pytest.fixture
 def sample_practices(taxonomies):
-    """The 15 real practices of the sample data, all published (loaded without recording
-    versions, as a restore does; tests of history record their own)."""
+    """The 15 hand-written practices as the tests know them, all published (the frozen copy
+    in tests/fixtures/, not the product's revised samples), loaded without recording versions,
+    as a restore does; tests of history record their own."""
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        call_command("loaddata", "sample_practices", verbosity=0)
+        call_command("loaddata", "frozen_samples", verbosity=0)
 
 
 @pytest.fixture

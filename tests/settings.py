@@ -27,3 +27,8 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="toolkit-pending-imports-")},
     },
 }
+
+# The tests' own data (tests/fixtures/): frozen_samples.json is the 15 hand-written practices
+# as they stood when the tests were written, all published, so revising the product's sample
+# content (fixtures/) never moves a test's expected results.
+FIXTURE_DIRS = [*FIXTURE_DIRS, BASE_DIR / "tests" / "fixtures"]  # noqa: F405
