@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from factsheets.models import CountryFactsheet, Source
@@ -9,12 +11,52 @@ from factsheets.models import CountryFactsheet, Source
 WIDE = forms.TextInput(attrs={"class": "vLargeTextField"})
 
 
+SECTION_BOXES = (
+    "supports_level",
+    "supports_objectives",
+    "supports_instruments",
+    "supports_programmes",
+    "supports_budget",
+    "supports_results",
+)
+
+
+class FactsheetForm(forms.ModelForm):
+    """The factsheet's sources are edited in the same form: its inline checks that each
+    filled section has one (the sources saved before the edit would be the wrong ones)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.defer_source_check = True
+
+
+class SourceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        sources = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk or form.has_changed())
+        ]
+        try:
+            self.instance.check_sources(sources)
+        except ValidationError as unsupported:
+            raise ValidationError(unsupported.messages) from None
+
+
 class SourceInline(admin.StackedInline):
-    """One block per source: a table of three inputs ran off a phone's screen."""
+    """One block per source: a table of three inputs ran off a phone's screen. The boxes say
+    which sections of the factsheet the source's facts support, which dates each section."""
 
     model = Source
+    formset = SourceFormSet
     extra = 1
-    fields = ["title", "url", "year"]
+    fieldsets = [
+        (None, {"fields": ["title", "url", "year"]}),
+        ("Supports the sections", {"fields": [SECTION_BOXES]}),
+    ]
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https", "widget": forms.URLInput(WIDE.attrs)},
         models.CharField: {"widget": WIDE},
@@ -36,6 +78,7 @@ class CountryFactsheetAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["policy_level", "instruments"]
     search_fields = ["country", "objectives", "programmes", "results"]
+    form = FactsheetForm
     inlines = [SourceInline]
     object_history_template = "admin/factsheets/countryfactsheet/object_history.html"
     fieldsets = [

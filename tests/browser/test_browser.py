@@ -286,7 +286,7 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
         ("typologies", "/typologies/"),
         ("countries", "/countries/"),
         ("country", "/countries/dk/"),
-        ("country-without-factsheet", "/countries/cy/"),
+        ("country-without-factsheet", "/countries/md/"),
         ("data", "/data/"),
         ("api-docs", "/api/docs/"),
     ],

@@ -132,7 +132,11 @@ def test_a_country_page_shows_its_factsheet_and_a_factsheet_alone_makes_a_page(
         instruments="mixed", budget_low=50_000_000, budget_high=100_000_000, budget_year=2021,
     )  # fmt: skip
     Source.objects.create(
-        factsheet=denmark, title="A report", url="https://example.eu/r", year=2021
+        factsheet=denmark,
+        title="A report",
+        url="https://example.eu/r",
+        year=2021,
+        supports_level=True,
     )
     CountryFactsheet.objects.create(country="ES", policy_level="regional")
     content = client.get("/countries/dk/").content.decode()
@@ -160,9 +164,11 @@ def test_a_factsheet_drawn_from_stip_compass_credits_it(sample_practices, factsh
 
     credit = "Facts from EC-OECD (2021), STIP Compass"
     assert credit in client.get("/countries/dk/").content.decode()
-    own = CountryFactsheet.objects.create(country="ME", policy_level="none")
-    Source.objects.create(factsheet=own, title="A ministry's report", year=2024)
-    assert credit not in client.get("/countries/me/").content.decode()
+    own = CountryFactsheet.objects.create(country="MD", policy_level="none")
+    Source.objects.create(
+        factsheet=own, title="A ministry's report", year=2024, supports_level=True
+    )
+    assert credit not in client.get("/countries/md/").content.decode()
 
 
 def test_the_themes_page_says_how_many_practices_were_reviewed_and_what_a_gap_means(

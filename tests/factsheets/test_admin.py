@@ -29,6 +29,9 @@ def form_data(factsheet=None, **changes):
         "sources-0-title": "A public report",
         "sources-0-url": "https://example.eu/report",
         "sources-0-year": "2024",
+        "sources-0-supports_level": "on",
+        "sources-0-supports_objectives": "on",
+        "sources-0-supports_instruments": "on",
     }
     if factsheet is not None:
         source = factsheet.sources.get()
@@ -52,10 +55,23 @@ def test_a_curator_writes_a_factsheet_and_every_change_is_kept(staff_client, cli
     change = reverse("admin:factsheets_countryfactsheet_change", args=[factsheet.pk])
     edited = form_data(factsheet, objectives="Fewer, stronger clusters.")
     edited["sources-0-DELETE"] = "on"  # the source goes, but its history keeps it
-    assert staff_client.post(change, edited).status_code == 302
+    edited.update(  # and a newer one, ticked in the same form, supports what the page says
+        {
+            "sources-TOTAL_FORMS": "2",
+            "sources-1-title": "A newer report",
+            "sources-1-year": "2025",
+            "sources-1-supports_level": "on",
+            "sources-1-supports_objectives": "on",
+            "sources-1-supports_instruments": "on",
+        }
+    )
+    response = staff_client.post(change, edited)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][
+        0
+    ].formset.non_form_errors()
     factsheet.refresh_from_db()
     assert factsheet.objectives == "Fewer, stronger clusters."
-    assert not Source.objects.exists()
+    assert [source.title for source in Source.objects.all()] == ["A newer report"]
 
     versions = factsheet.history.order_by("history_date")
     assert [version.objectives for version in versions] == [
@@ -91,3 +107,27 @@ def test_the_admin_refuses_a_budget_upside_down_and_keeps_what_was_typed(staff_c
     assert "budget_high" in form.errors
     assert form["objectives"].value() == "Strong national clusters."
     assert not CountryFactsheet.objects.exists()
+
+
+def test_the_admin_refuses_a_filled_section_no_source_supports_and_says_which(staff_client):
+    data = form_data(programmes="Cluster programme, since 2015")
+    response = staff_client.post(reverse("admin:factsheets_countryfactsheet_add"), data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert errors == [
+        "No source supports the programmes: tick 'programmes' on the source these facts come "
+        "from (add it if it is missing), or leave the section empty."
+    ]
+    assert not CountryFactsheet.objects.exists()
+
+    data["sources-0-supports_programmes"] = "on"  # ticked in the same form: accepted
+    response = staff_client.post(reverse("admin:factsheets_countryfactsheet_add"), data)
+    assert response.status_code == 302
+    assert CountryFactsheet.objects.get().sources.get().supports_programmes
+
+
+def test_the_source_inline_shows_the_sections_a_source_supports(staff_client):
+    page = staff_client.get(reverse("admin:factsheets_countryfactsheet_add")).content.decode()
+    assert "Supports the sections" in page
+    for section in ("level", "objectives", "instruments", "programmes", "budget", "results"):
+        assert f'name="sources-0-supports_{section}"' in page

@@ -178,3 +178,53 @@ def test_no_stip_description_shares_a_run_of_eight_words_with_its_source():
         if shared:
             copied[fields["slug"]] = sorted(shared)[:2]
     assert copied == {}
+
+
+@needs_stip_file
+def test_no_factsheet_text_shares_a_run_of_eight_words_with_the_stip_file():
+    # factsheets summarise a country's initiatives together: compared with the whole file
+    stip_runs = set()
+    with open(STIP_FILE, encoding="utf-8", newline="") as stip:
+        for row in csv.DictReader(stip):
+            text = " ".join(
+                row.get(column, "")
+                for column in (
+                    "ShortDescription",
+                    "Background",
+                    *OBJECTIVES,
+                    "InstrumentDescription",
+                )
+            )
+            stip_runs |= _runs_of_eight_words(text)
+    copied = {}
+    for record in json.loads(fixture_path("factsheets").read_text(encoding="utf-8")):
+        if record["model"] != "factsheets.countryfactsheet":
+            continue
+        fields = record["fields"]
+        for name in ("objectives", "results", "budget_note"):
+            shared = _runs_of_eight_words(fields[name]) & stip_runs
+            if shared:
+                copied[f"{fields['country']} {name}"] = sorted(shared)[:2]
+    assert copied == {}
+
+
+@needs_stip_file
+def test_every_eu_member_in_the_stip_file_has_a_factsheet():
+    from tests.factsheets.test_models import EU_MEMBERS_IN_STIP
+
+    with open(STIP_FILE, encoding="utf-8", newline="") as stip:
+        jurisdictions = {row["CountryCode"] for row in csv.DictReader(stip)}
+    eu = {"AUT": "AT", "BEL": "BE", "BGR": "BG", "HRV": "HR", "CYP": "CY", "CZE": "CZ",
+          "DNK": "DK", "EST": "EE", "FIN": "FI", "FRA": "FR", "DEU": "DE", "GRC": "GR",
+          "HUN": "HU", "IRL": "IE", "ITA": "IT", "LVA": "LV", "LTU": "LT", "LUX": "LU",
+          "MLT": "MT", "NLD": "NL", "POL": "PL", "PRT": "PT", "ROU": "RO", "SVK": "SK",
+          "SVN": "SI", "ESP": "ES", "SWE": "SE"}  # fmt: skip
+    in_file = {eu["BEL" if code.startswith("BE") else code] for code in jurisdictions
+               if code in eu or code.startswith("BE")}  # fmt: skip
+    assert in_file == EU_MEMBERS_IN_STIP
+    with_factsheet = {
+        record["fields"]["country"]
+        for record in json.loads(fixture_path("factsheets").read_text(encoding="utf-8"))
+        if record["model"] == "factsheets.countryfactsheet"
+    }
+    assert in_file <= with_factsheet

@@ -114,3 +114,24 @@ def test_factsheets_arrive_once_and_a_deleted_one_stays_deleted(capsys):
     assert CountryFactsheet.objects.get(country="DK").objectives == "A curator's own words."
     assert not CountryFactsheet.objects.filter(country="NO").exists()
     assert CountryFactsheet.objects.count() == count - 1
+
+
+def test_reset_samples_puts_a_revised_factsheet_back_with_the_fixtures_sources(capsys):
+    from factsheets.models import CountryFactsheet, Source
+
+    load()
+    denmark = CountryFactsheet.objects.get(country="DK")
+    stip_titles = sorted(denmark.sources.values_list("title", flat=True))
+    denmark.objectives = "An older text."
+    denmark.save()
+    Source.objects.create(factsheet=denmark, title="An old website", year=2021, supports_level=True)
+    call_command("reset_samples")
+    assert "factsheet-dk: policy objectives, sources" in capsys.readouterr().out
+    call_command("reset_samples", "factsheet-dk", "--yes")
+    assert "Reset 0 practices and 1 factsheet to the sample data." in capsys.readouterr().out
+    denmark.refresh_from_db()
+    assert denmark.objectives.startswith("Denmark funds a small set of national cluster")
+    assert sorted(denmark.sources.values_list("title", flat=True)) == stip_titles
+    assert denmark.history.first().history_change_reason == "Reset to the sample data"
+    call_command("reset_samples")
+    assert "nothing to reset" in capsys.readouterr().out
