@@ -160,9 +160,10 @@ class TypologyGroup:
     regions: list  # (Region, Entry of its practices) of the regions we know in the group
 
 
-def typology_groups() -> list[TypologyGroup]:
+def typology_groups() -> tuple[list[TypologyGroup], list]:
     """The Panorama's groups, each with its practices (the count of its search) and the
-    regions we know in it, each with its published practices."""
+    regions we know in it, each with its published practices; then the (Region, Entry) of
+    the regions whose group no source we cite states."""
     counts = {option.slug: option for option in _facet(everything(), "typology").options}
     regions = (
         Region.objects.select_related("typology")
@@ -183,7 +184,7 @@ def typology_groups() -> list[TypologyGroup]:
                 by_typology.get(typology.pk, []),
             )
         )
-    return groups
+    return groups, by_typology.get(None, [])
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,9 @@ def themes(request):
 
 def typologies(request):
     """The European Cluster Panorama's seven groups of regions, and what we know in each."""
-    return render(request, "explore/typologies.html", {"groups": overview.typology_groups()})
+    groups, regions_of_unknown_group = overview.typology_groups()
+    context = {"groups": groups, "regions_of_unknown_group": regions_of_unknown_group}
+    return render(request, "explore/typologies.html", context)
 
 
 def country_list(request):

@@ -20,8 +20,10 @@ _sequence = itertools.count(1)
 
 
 def make_region(*, code="FI1B", name="Helsinki-Uusimaa", typology="creative-digital-capitals"):
+    """A region; ``typology=None`` for one whose Panorama group no source states."""
+    typology = Typology.objects.get(slug=typology) if typology else None
     region, _ = Region.objects.get_or_create(
-        code=code, defaults={"name": name, "typology": Typology.objects.get(slug=typology)}
+        code=code, defaults={"name": name, "typology": typology}
     )
     return region
 

@@ -53,7 +53,7 @@ class Labels:
             for spec in self.choice_facets
         }
         self.regions = {
-            region.pk: (region.code, region.name, region.typology.name)
+            region.pk: (region.code, region.name, region.typology.name if region.typology else "")
             for region in Region.objects.using(database).select_related("typology")
         }
         # param -> {id: (position in the taxonomy's own order, label)}

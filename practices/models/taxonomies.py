@@ -139,11 +139,21 @@ class RegionManager(models.Manager):
 
 
 class Region(models.Model):
-    """A NUTS-2 region, such as FI1B Helsinki-Uusimaa, and the typology group it belongs to."""
+    """A NUTS-2 region, such as FI1B Helsinki-Uusimaa, and the typology group it belongs to.
+
+    The group is a fact of the European Cluster Panorama 2021: given only where a citable
+    source states it for this region, otherwise left empty (unknown), never guessed."""
 
     code = models.CharField("NUTS code", max_length=10, unique=True)
     name = models.CharField(max_length=200)
-    typology = models.ForeignKey(Typology, on_delete=models.PROTECT, related_name="regions")
+    typology = models.ForeignKey(
+        Typology,
+        on_delete=models.PROTECT,
+        related_name="regions",
+        null=True,
+        blank=True,
+        help_text="The Panorama's group of this region where a source states it; empty if unknown.",
+    )
 
     objects = RegionManager()
 

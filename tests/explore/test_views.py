@@ -3,7 +3,7 @@
 import pytest
 
 from practices.models import Practice
-from tests.factories import make_practice
+from tests.factories import make_practice, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,24 @@ def test_the_typologies_page_counts_what_its_links_show(sample_practices, client
         ("FI1B", 1),  # the draft placed there is not counted
     ]
     assert "19 regions in the Panorama" in response.content.decode()
+
+
+def test_a_region_of_unknown_group_is_listed_apart_and_counted_in_no_group(
+    sample_practices, client
+):
+    def group_counts(response):
+        return {group.typology.slug: group.practices.count for group in response.context["groups"]}
+
+    before = group_counts(client.get("/typologies/"))
+    brussels = make_region(code="BE10", name="Brussels", typology=None)
+    make_practice(slug="in-brussels", territorial_validity="regional", region=brussels)
+    response = client.get("/typologies/")
+    unknown = response.context["regions_of_unknown_group"]
+    assert [(region.code, entry.count) for region, entry in unknown] == [("BE10", 1)]
+    assert group_counts(response) == before
+    for group in response.context["groups"]:
+        assert "BE10" not in [region.code for region, _ in group.regions]
+    assert "Regions of unknown group" in response.content.decode()
 
 
 def test_the_countries_table_counts_what_its_links_show_and_sorts(sample_practices, client):

@@ -228,3 +228,16 @@ def test_every_eu_member_in_the_stip_file_has_a_factsheet():
         if record["model"] == "factsheets.countryfactsheet"
     }
     assert in_file <= with_factsheet
+
+
+def test_the_stip_fixtures_give_no_region_a_typology_no_source_states():
+    """A region's Panorama group is given only where a citable source states it; the
+    regions the STIP practices name have none in such a source, so their group is unknown."""
+    regions = [
+        record["fields"]
+        for name in ("stip_practices", "stip_practices_batch2")
+        for record in json.loads(fixture_path(name).read_text(encoding="utf-8"))
+        if record["model"] == "practices.region"
+    ]
+    assert {region["code"] for region in regions} == {"BE10", "BE22"}
+    assert all(region["typology"] is None for region in regions)

@@ -227,3 +227,21 @@ def test_an_empty_taxonomy_reads_not_yet_decided_until_the_practice_is_reviewed(
     assert page.count("Does not apply") == 2
     assert "Not yet decided" not in page
     assert "Reviewed on" in page
+
+
+def test_a_region_of_unknown_typology_shows_its_name_and_says_its_group_is_not_known(
+    taxonomies, client
+):
+    from tests.factories import make_region
+
+    brussels = make_region(code="BE10", name="Brussels", typology=None)
+    practice = make_practice(title="In Brussels", territorial_validity="regional", region=brussels)
+    detail = client.get(practice.get_absolute_url())
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert "Brussels (BE10)" in page
+    assert "Typology: not known" in page
+    assert "?typology=" not in page.split("Brussels (BE10)")[1].split("</dd>")[0]
+    listing = client.get("/practices/?q=brussels")
+    assert listing.status_code == 200
+    assert practice in list(listing.context["page"].object_list)

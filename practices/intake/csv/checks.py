@@ -204,11 +204,11 @@ class RowChecker:
         if existing is None:
             if not region_name:
                 problem("region_name", f"Region {code} is new: give its name.")
-            if not typology_text:
-                problem("typology", f"Region {code} is new: give its typology.")
+            # a typology left blank stays unknown: the Panorama does not give every region's
             return (code, region_name, typology)
         if typology is not None and typology != existing.typology:
-            problem("typology", f"Region {existing.code} belongs to {existing.typology.name}.")
+            known = existing.typology.name if existing.typology else "no known typology"
+            problem("typology", f"Region {existing.code} has {known}.")
         return None
 
     def _check_link(self, cells, problem):

@@ -105,6 +105,14 @@ def test_a_practice_without_region_has_nulls(sample_practices, client):
     assert body["recommendations"] == []
 
 
+def test_a_region_of_unknown_typology_has_a_null_typology(taxonomies, client):
+    from tests.factories import make_region
+
+    make_practice(slug="brussels", region=make_region(code="BE10", name="Brussels", typology=None))
+    body = client.get("/api/practices/brussels/").json()
+    assert body["region_code"] == "BE10" and body["typology"] is None
+
+
 def test_drafts_are_invisible_to_the_api(taxonomies, client):
     make_practice(slug="draft", is_published=False)
     assert client.get("/api/practices/draft/").status_code == 404

@@ -145,6 +145,13 @@ def test_a_row_holds_the_facts_of_the_practice(taxonomies, client):
     }
 
 
+def test_a_region_of_unknown_typology_exports_an_empty_typology_cell(taxonomies, client):
+    make_practice(slug="brussels", region=make_region(code="BE10", name="Brussels", typology=None))
+    _, body = download(client)
+    (row,) = rows_of(body)
+    assert (row["region_code"], row["region_name"], row["typology"]) == ("BE10", "Brussels", "")
+
+
 def test_drafts_are_never_exported(taxonomies, client):
     make_practice(slug="public")
     make_practice(slug="draft", is_published=False)
@@ -222,6 +229,7 @@ def test_postgresql_writes_the_sample_export_byte_for_byte_as_python_does(sample
         recommendations=["r12", "r9", "r1"],
         **FACTS,
     )
+    make_practice(slug="unknown-group", region=make_region(code="BE10", typology=None))
     practices = Practice.objects.order_by("title", "pk")
     exported = postgresql_export(practices)
     assert exported.count(b"\r\n") >= practices.count()

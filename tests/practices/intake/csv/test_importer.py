@@ -15,7 +15,7 @@ from practices.intake.csv.importer import import_practices
 from practices.models import Practice, Region
 from practices.search.facets.registry import CSV_COLUMNS
 from practices.versions import one_version
-from tests.factories import make_practice
+from tests.factories import make_practice, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +349,21 @@ def test_a_new_region_is_created_with_its_typology(taxonomies):
     assert (
         region.name == "Comunidad de Madrid" and region.typology.slug == "creative-digital-capitals"
     )
+
+
+def test_a_new_region_without_a_typology_is_created_with_its_group_unknown(taxonomies):
+    report = import_practices(csv_file(GOOD_ROW.replace(",,,,https", ",BE10,Brussels,,https")))
+    assert report.ok
+    assert Region.objects.get(code="BE10").typology is None
+
+
+def test_a_typology_given_for_a_region_of_unknown_group_is_refused(taxonomies):
+    make_region(code="BE10", name="Brussels", typology=None)
+    report = import_practices(
+        csv_file(GOOD_ROW.replace(",,,,https", ",BE10,Brussels,Agri-textile,https"))
+    )
+    assert problems_of(report) == [(2, "typology")]
+    assert "no known typology" in report.problems[0].message
 
 
 def test_the_command_imports_and_summarises(taxonomies, tmp_path, capsys):
