@@ -12,6 +12,7 @@ counts are then bit operations, and a page is a short walk along the ranking.
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from django.core.cache import cache
@@ -27,15 +28,27 @@ class IndexEngine:
     """A valid search over every published practice, evaluated on ``index``. ``filterset``
     gives the SQL results for orders the index does not keep (recently updated, country)."""
 
-    def __init__(self, index: FacetIndex, criteria: Criteria, filterset):
+    def __init__(self, index: FacetIndex, criteria: Criteria, filterset, *, ranking=None):
         self.index = index
         self.criteria = criteria
         self.filterset = filterset
         self.published = filterset.queryset
-        self.ranking = (
-            keyword_ranking(index, self.published, criteria.keywords) if criteria.keywords else None
-        )
+        if ranking is None and criteria.keywords:
+            ranking = keyword_ranking(index, self.published, criteria.keywords)
+        self.ranking = ranking
         self.results = self._combine()
+
+    def choosing(self, param: str, key, slug: str) -> "IndexEngine":
+        """This search with the value ``key`` (``slug`` in URLs) of facet ``param`` chosen as
+        well: its ``count`` and ``counts`` are bit operations, without a query (a table of
+        counts, such as /themes/, asks this once a row)."""
+        selected = {**self.criteria.selected, param: self.criteria.selected[param] | {key}}
+        return IndexEngine(
+            self.index,
+            replace(self.criteria, selected=selected),
+            self.filterset,
+            ranking=self.ranking,
+        )
 
     @property
     def count(self) -> int:

@@ -46,6 +46,16 @@ class SqlEngine:
         without_own.pop(spec.param)
         return PracticeFilter(without_own, queryset=self.filterset.queryset).qs
 
+    def choosing(self, param: str, key, slug: str) -> "SqlEngine":
+        """This search with the value ``slug`` of facet ``param`` chosen as well (``key`` is
+        for the index engine): a search of its own, as the page it links to runs."""
+        params = self.params.copy()
+        params.appendlist(param, slug)
+        filterset = PracticeFilter(params, queryset=self.filterset.queryset)
+        if not filterset.is_valid():
+            raise ValueError(f"{param}={slug}: {dict(filterset.errors)}")
+        return SqlEngine(filterset.criteria(), filterset, params)
+
     def present_values(self, spec) -> list:
         """The values of a facet without a taxonomy that the searched practices hold: countries,
         or every year from the earliest start to the latest end (or this year)."""
