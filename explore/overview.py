@@ -270,6 +270,7 @@ class CountryMap:
     height: int
     countries: list  # MapCountry
     legend: list  # (shade, "3–4")
+    outline: str = ""  # the frame's edge, drawn (Europe's box of longitudes and latitudes)
 
 
 SHADES = 5
@@ -338,5 +339,7 @@ def country_maps(rows) -> list[CountryMap]:
             key=lambda country: (country.row is not None, country.marker, country.shape.name)
         )
         linked |= {country.shape.code for country in drawn if country.row}
-        maps.append(CountryMap(frame.slug, title, frame.width, frame.height, drawn, legend))
+        maps.append(
+            CountryMap(frame.slug, title, frame.width, frame.height, drawn, legend, frame.outline)
+        )
     return maps
