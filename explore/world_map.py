@@ -279,12 +279,22 @@ def _label_point(centre, ring):
 
 
 def _draw(
-    slug, project, corners, *, width, tolerance, small_area, label_area, bounds=None, margin=2.0
+    slug,
+    project,
+    *,
+    width,
+    tolerance,
+    small_area,
+    label_area,
+    corners=(),
+    bounds=None,
+    margin=2.0,
 ) -> Frame:
     """Every country as seen in the rectangle that holds the projected ``corners``
-    (lon, lat), scaled to ``width`` units. With ``bounds`` (west, south, east, north), only
-    what lies within those longitudes and latitudes, in the rectangle that holds the land
-    there; the box's edge is the frame's outline."""
+    (lon, lat), scaled to ``width`` units. With ``bounds`` (west, south, east, north)
+    instead, only what lies within those longitudes and latitudes, in the rectangle that
+    holds the land there; the box's edge is the frame's outline. A country's count is
+    printed where its largest piece is at least ``label_area`` square units."""
     geometries, arcs = _topology()
     countries_seen = []  # (geometry, code, name, [(index, projected ring)])
     for geometry in geometries:
@@ -395,7 +405,6 @@ def europe() -> Frame:
     return _draw(
         "europe",
         _laea(10, 52),
-        [],
         width=800,
         tolerance=0.25,
         small_area=200,
@@ -406,7 +415,12 @@ def europe() -> Frame:
 
 @cache
 def world() -> Frame:
-    corners = [(-180, 0), (180, 0), (0, 84), (0, -58)]
     return _draw(
-        "world", _equal_earth, corners, width=800, tolerance=0.6, small_area=40, label_area=900
+        "world",
+        _equal_earth,
+        width=800,
+        tolerance=0.6,
+        small_area=40,
+        label_area=900,
+        corners=[(-180, 0), (180, 0), (0, 84), (0, -58)],
     )
