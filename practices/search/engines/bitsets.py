@@ -19,6 +19,7 @@ from django.core.cache import cache
 
 from practices.search import fulltext
 from practices.search.criteria import Criteria
+from practices.search.engines.facet_counts import FacetCounts
 from practices.search.engines.rankings import CACHED_SEARCH_SECONDS, keyword_ranking
 from practices.search.facet_index.structure import FacetIndex
 from practices.search.facets.registry import FACETS
@@ -72,19 +73,18 @@ class IndexEngine:
         return bits
 
     @cached_property
-    def counts(self) -> dict[str, dict]:
-        """For each facet, {value key: the number of results choosing it would give}."""
-        counts = {}
-        for spec in FACETS:
-            # A facet where any chosen value matches leaves its own selection out of its
-            # counts (choosing Finland must not turn Denmark's count to zero).
-            own_left_out = not self.criteria.conjoined(spec) and self.criteria.selected[spec.param]
-            within = self._combine(leave_out=spec.param) if own_left_out else self.results
-            counts[spec.param] = {
-                key: (within & bits).bit_count()
-                for key, bits in self.index.bits[spec.param].items()
-            }
-        return counts
+    def counts(self) -> FacetCounts:
+        """For each facet, {value key: the number of results choosing it would give}, each
+        facet counted when first asked for (a table of counts reads one facet a row)."""
+        return FacetCounts(self._counts_of)
+
+    def _counts_of(self, param: str) -> dict:
+        spec = next(spec for spec in FACETS if spec.param == param)
+        # A facet where any chosen value matches leaves its own selection out of its
+        # counts (choosing Finland must not turn Denmark's count to zero).
+        own_left_out = not self.criteria.conjoined(spec) and self.criteria.selected[spec.param]
+        within = self._combine(leave_out=spec.param) if own_left_out else self.results
+        return {key: (within & bits).bit_count() for key, bits in self.index.bits[param].items()}
 
     def present_values(self, spec) -> list:
         """The values of a facet without a taxonomy that published practices hold: countries,

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from practices.models import Practice
 from practices.search.engines.bitsets import IndexEngine
 from practices.search.engines.sql import SqlEngine
+from practices.search.facets.registry import FACETS
 from practices.search.selector import search
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,9 @@ def option_of(result, param, slug):
 
 
 def nonzero(counts):
-    """The counts without zeros (the index counts every value, SQL only those it finds)."""
-    return {param: {key: n for key, n in by_key.items() if n} for param, by_key in counts.items()}
+    """Every facet's counts without zeros (the index counts every value, SQL only those it
+    finds)."""
+    return {spec.param: {key: n for key, n in counts[spec.param].items() if n} for spec in FACETS}
 
 
 @pytest.mark.parametrize("over", ["index", "sql"])
