@@ -50,6 +50,8 @@ CASES = [
     ),
     ("detail page", "/practices/synthetic-1-4242/", None),
     ("API page (20, facets)", "/api/practices/?challenge=skills&priority=green-transition", None),
+    # 34 rows of counts read from the facet index: it must stay within the list page's budget
+    ("themes and gaps", "/themes/", None),
 ]
 
 

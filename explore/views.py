@@ -64,6 +64,7 @@ def country_list(request):
         "order": order,
         "maps": overview.country_maps(rows),
         "marker_radius": world_map.MARKER_RADIUS,
+        "label_width": world_map.LABEL_WIDTH,
     }
     return render(request, "explore/country_list.html", context)
 

@@ -3,7 +3,9 @@
 on 52°N 10°E), and the world in the Equal Earth projection.
 
 The shapes are projected, clipped to the frame and rounded to a tenth of a unit once per
-process; a page only chooses each country's shade and link.
+process; a page only chooses each country's class and link. Europe's frame is a box of
+longitudes and latitudes, drawn: Russia and Türkiye are cut at its edge rather than filling it.
+A country large enough on a map gets a point where its count fits (``Shape.label_at``).
 """
 
 import json
@@ -29,6 +31,8 @@ class Shape:
     path: str  # SVG path data
     centre: tuple[float, float]
     area: float
+    # where a count fits inside the country (its largest piece drawn is large enough), or None
+    label_at: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Frame:
     # Below this area (in square units of the frame) a country is hard to find and to hit:
     # it gets a marker, a circle over its place.
     small_area: float
+    outline: str = ""  # the frame's own edge, when it is a box of longitudes and latitudes
 
     def is_small(self, shape) -> bool:
         return shape.area < self.small_area
@@ -145,6 +150,29 @@ def _clip(ring, left, top, right, bottom):
     return ring
 
 
+def _densified(ring, step=1.0):
+    """The ring with points every ``step`` degrees along its long straight stretches: the
+    edges a cut at a meridian or a parallel left are curves once projected."""
+    points = []
+    for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+        points.append(a)
+        pieces = int(max(abs(b[0] - a[0]), abs(b[1] - a[1])) / step)
+        for index in range(1, pieces):
+            share = index / pieces
+            points.append((a[0] + (b[0] - a[0]) * share, a[1] + (b[1] - a[1]) * share))
+    return points
+
+
+def _inside(point, ring) -> bool:
+    """Whether ``point`` lies inside the polygon ``ring`` (even-odd rule)."""
+    x, y = point
+    inside = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y0 > y) != (y1 > y) and x < x0 + (x1 - x0) * (y - y0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
 def _at_x(a, b, x):
     return x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0])
 
@@ -206,59 +234,134 @@ def _path_of(ring, tolerance) -> str:
     return "M" + "L".join(f"{x:g},{y:g}" for x, y in rounded) + "Z"
 
 
-def _draw(slug, project, corners, *, width, tolerance, small_area, margin=2.0) -> Frame:
+# Half the width and height of the box a count of up to two digits takes on a map, in units
+# of the frame (the stylesheet prints it at 15): a count is printed only where this box lies
+# within the country, and a longer count is squeezed into it (LABEL_WIDTH).
+LABEL_HALF_BOX = (11.0, 8.0)
+LABEL_WIDTH = 2 * LABEL_HALF_BOX[0] - 2
+
+
+def _label_point(centre, ring):
+    """The point nearest ``centre`` where a count's box lies wholly within ``ring``, or None:
+    the centre itself in a round country, somewhere else in a bent one (Norway, Italy)."""
+    half_width, half_height = LABEL_HALF_BOX
+    step = 3.0
+    ys = [point[1] for point in ring]
+    rows = {}  # y -> the stretches (x0, x1) of that horizontal line within the ring
+    y = min(ys) + step / 2
+    while y < max(ys):
+        crossings = sorted(
+            x0 + (x1 - x0) * (y - y0) / (y1 - y0)
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)
+            if (y0 > y) != (y1 > y)
+        )
+        rows[y] = list(zip(crossings[0::2], crossings[1::2], strict=False))
+        y += step
+    heights = sorted(rows)
+    reach = math.ceil(half_height / step)
+
+    def fits(x, row):
+        for other in heights[max(0, row - reach) : row + reach + 1]:
+            if not any(x0 <= x - half_width and x + half_width <= x1 for x0, x1 in rows[other]):
+                return False
+        return row - reach >= 0 and row + reach < len(heights)
+
+    best, distance = None, math.inf
+    for row, y in enumerate(heights):
+        for x0, x1 in rows[y]:
+            if x1 - x0 < 2 * half_width:
+                continue
+            x = min(max(centre[0], x0 + half_width), x1 - half_width)
+            away = math.hypot(x - centre[0], y - centre[1])
+            if away < distance and fits(x, row):
+                best, distance = (x, y), away
+    return best
+
+
+def _draw(
+    slug,
+    project,
+    *,
+    width,
+    tolerance,
+    small_area,
+    label_area,
+    corners=(),
+    bounds=None,
+    margin=2.0,
+) -> Frame:
     """Every country as seen in the rectangle that holds the projected ``corners``
-    (lon, lat), scaled to ``width`` units."""
-    projected = [project(lon, lat) for lon, lat in corners]
-    min_x, max_x = min(p[0] for p in projected), max(p[0] for p in projected)
-    min_y, max_y = min(p[1] for p in projected), max(p[1] for p in projected)
-    scale = width / (max_x - min_x)
-    height = round((max_y - min_y) * scale)
-    box = (-margin, -margin, width + margin, height + margin)
+    (lon, lat), scaled to ``width`` units. With ``bounds`` (west, south, east, north)
+    instead, only what lies within those longitudes and latitudes, in the rectangle that
+    holds the land there; the box's edge is the frame's outline. A country's count is
+    printed where its largest piece is at least ``label_area`` square units."""
     geometries, arcs = _topology()
-    shapes = []
+    countries_seen = []  # (geometry, code, name, [(index, projected ring)])
     for geometry in geometries:
         code_number = geometry.get("id")
         if code_number in _LEFT_OUT:
             continue
         name = geometry["properties"]["name"]
-        code = _code_of(code_number, name)
-        paths, biggest, area = [], (0.0, None), 0.0
+        rings = []
         for polygon in _polygons(geometry, arcs):
             for index, ring in enumerate(polygon):
                 for piece in _cut_at_antimeridian(ring):
-                    whole = [
-                        ((x - min_x) * scale, (max_y - y) * scale)
-                        for x, y in (project(lon, lat) for lon, lat in piece)
-                    ]
-                    on_screen = _clip(whole, *box)
-                    path = _path_of(on_screen, tolerance)
-                    if not path:
-                        continue
-                    paths.append(path)
-                    if index == 0:  # the outer ring; the others are holes
-                        area += _area_and_centre(whole)[
-                            0
-                        ]  # a country cut by the frame is no small one
-                        biggest = max(
-                            biggest, _area_and_centre(on_screen), key=lambda pair: pair[0]
-                        )
+                    if bounds is not None:
+                        piece = _densified(_clip(piece, *bounds))
+                        if len(piece) < 3:
+                            continue
+                    rings.append((index, [project(lon, lat) for lon, lat in piece]))
+        countries_seen.append((geometry, _code_of(code_number, name), name, rings))
+    if bounds is None:
+        projected = [project(lon, lat) for lon, lat in corners]
+    else:
+        projected = [point for *_, rings in countries_seen for _, ring in rings for point in ring]
+    min_x, max_x = min(p[0] for p in projected), max(p[0] for p in projected)
+    min_y, max_y = min(p[1] for p in projected), max(p[1] for p in projected)
+    scale = width / (max_x - min_x)
+    height = round((max_y - min_y) * scale)
+    box = (-margin, -margin, width + margin, height + margin)
+
+    def on_frame(x, y):
+        return (x - min_x) * scale, (max_y - y) * scale
+
+    outline = ""
+    if bounds is not None:
+        west, south, east, north = bounds
+        edge = _densified([(west, south), (east, south), (east, north), (west, north)])
+        outline = _path_of([on_frame(*project(lon, lat)) for lon, lat in edge], tolerance)
+    shapes = []
+    for geometry, code, name, rings in countries_seen:
+        paths, biggest, area, label_at = [], (0.0, None), 0.0, None
+        for index, ring in rings:
+            whole = [on_frame(x, y) for x, y in ring]
+            on_screen = _clip(whole, *box)
+            path = _path_of(on_screen, tolerance)
+            if not path:
+                continue
+            paths.append(path)
+            if index == 0:  # the outer ring; the others are holes
+                area += _area_and_centre(whole)[0]  # a country cut by the frame is no small one
+                piece_area, centre = _area_and_centre(on_screen)
+                if piece_area > biggest[0]:
+                    biggest = (piece_area, centre)
+                    large = piece_area >= label_area
+                    label_at = _label_point(centre, on_screen) if large else None
         if not paths and biggest[1] is None:
             # too small to draw at this scale (the Vatican): a marker still shows where it is
             points = [
-                ((x - min_x) * scale, (max_y - y) * scale)
+                on_frame(*project(lon, lat))
                 for polygon in _polygons(geometry, arcs)
-                for x, y in (project(lon, lat) for lon, lat in polygon[0])
+                for lon, lat in polygon[0]
             ]
             area, centre = _area_and_centre(points)
             if points and box[0] < centre[0] < box[2] and box[1] < centre[1] < box[3]:
                 shapes.append(Shape(code, countries.name(code) or name, "", centre, area))
             continue
         if paths:
-            shapes.append(
-                Shape(code, countries.name(code) or name, "".join(paths), biggest[1], area)
-            )
-    return Frame(slug, width, height, _merged(shapes), small_area)
+            label = countries.name(code) or name
+            shapes.append(Shape(code, label, "".join(paths), biggest[1], area, label_at))
+    return Frame(slug, width, height, _merged(shapes), small_area, outline)
 
 
 def _merged(shapes) -> tuple:
@@ -274,7 +377,12 @@ def _merged(shapes) -> tuple:
         first = merged[index]
         larger = max(first, shape, key=lambda each: each.area)
         merged[index] = Shape(
-            first.code, first.name, first.path + shape.path, larger.centre, first.area + shape.area
+            first.code,
+            first.name,
+            first.path + shape.path,
+            larger.centre,
+            first.area + shape.area,
+            larger.label_at,
         )
     return tuple(merged)
 
@@ -287,14 +395,32 @@ def _code_of(number, name) -> str:
     return _CODES_BY_NAME.get(name, "")
 
 
+# Europe's box: from Iceland's west to Cyprus and Moscow's longitude, from Crete and Cyprus
+# to the North Cape. Russia and Türkiye are cut at its edge.
+EUROPE_BOUNDS = (-25.0, 34.0, 40.0, 71.5)
+
+
 @cache
 def europe() -> Frame:
-    # From Iceland's west and the Canaries' latitude to Cyprus and the Urals' foothills.
-    corners = [(-25, 66), (-16, 34), (14, 33.5), (36, 33), (45, 56), (32, 71.5), (5, 71.5)]
-    return _draw("europe", _laea(10, 52), corners, width=800, tolerance=0.25, small_area=200)
+    return _draw(
+        "europe",
+        _laea(10, 52),
+        width=800,
+        tolerance=0.25,
+        small_area=200,
+        label_area=1400,
+        bounds=EUROPE_BOUNDS,
+    )
 
 
 @cache
 def world() -> Frame:
-    corners = [(-180, 0), (180, 0), (0, 84), (0, -58)]
-    return _draw("world", _equal_earth, corners, width=800, tolerance=0.6, small_area=40)
+    return _draw(
+        "world",
+        _equal_earth,
+        width=800,
+        tolerance=0.6,
+        small_area=40,
+        label_area=900,
+        corners=[(-180, 0), (180, 0), (0, 84), (0, -58)],
+    )

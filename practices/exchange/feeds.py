@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from practices.exchange.dataset import PUBLISHER
 from practices.querysets import PracticeQuerySet
 from practices.search.selector import search
 
@@ -15,6 +16,8 @@ FEED_SIZE = 50
 
 class SearchFeed(Feed):
     feed_type = Atom1Feed
+    # Atom requires an author of the feed, or of every entry: the toolkit speaks for all
+    author_name = PUBLISHER
 
     def __call__(self, request, *args, **kwargs):
         params = request.GET.copy()

@@ -18,7 +18,7 @@ from practices.search.criteria import Criteria
 from practices.search.engines.bitsets import IndexEngine
 from practices.search.engines.sql import SqlEngine
 from practices.search.facet_index.store import current_index, data_version
-from practices.search.facets.panel import Facet, facet_list
+from practices.search.facets.panel import Facet, FacetOption, facet_list
 from practices.search.facets.registry import ALL, FACET_QUERY_PARAMS
 from practices.search.filters import PracticeFilter
 from practices.search.keywords import Keywords
@@ -59,6 +59,12 @@ class SearchResult:
     @cached_property
     def facets(self) -> list[Facet]:
         return facet_list(self.engine, self.params)
+
+    def choosing(self, option: FacetOption) -> IndexEngine | SqlEngine:
+        """The engine of this search with ``option`` (one of its facets' options) chosen as
+        well: its ``count`` and ``counts`` are those of the search the option's link opens,
+        counted on the index without a query where this search is."""
+        return self.engine.choosing(option.param, option.key, option.slug)
 
     @property
     def practices(self):

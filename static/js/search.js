@@ -41,6 +41,10 @@
           document.getElementById("id_q").value = keywords.value;
         }
         document.title = next.title;
+        // the feed a reader finds in <head> follows the search on screen, not the first one
+        var feed = document.querySelector('head link[rel="alternate"][type="application/atom+xml"]');
+        var nextFeed = next.querySelector('head link[rel="alternate"][type="application/atom+xml"]');
+        if (feed && nextFeed) feed.setAttribute("href", nextFeed.getAttribute("href"));
         // the address as the page itself writes it (parameters in their order)
         if (push) window.history.pushState({ search: true }, "", fresh.dataset.address || address);
         shown = window.location.search;

@@ -138,6 +138,8 @@ def test_with_javascript_a_ticked_filter_applies_itself_and_back_restores_the_se
     expect(page.locator("#live-status")).to_have_text("9 practices")
     assert page.get_by_label(re.compile(r"^Skills")).is_checked()
     assert page.evaluate("document.activeElement.id") == "challenge-skills"  # focus kept
+    feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    assert feed.get_attribute("href") == "/practices/feed/?challenge=skills"  # the search shown
 
     page.get_by_label(re.compile(r"^Green transition")).check()
     page.wait_for_url("**/practices/?challenge=skills&priority=green-transition")

@@ -74,6 +74,20 @@ def test_every_number_on_the_themes_page_is_what_its_link_shows(sample_practices
     assert 'class="gap"' in response.content.decode()  # some recommendations have none yet
 
 
+def test_the_themes_page_costs_a_handful_of_queries_however_many_rows_it_counts(
+    sample_practices, client, django_assert_max_num_queries
+):
+    client.get("/themes/")  # the facet index is built once a process, not by a page
+    for number in range(20):
+        make_practice(slug=f"more-{number}", challenges=["skills"], recommendations=["r2"])
+    client.get("/themes/")
+    with django_assert_max_num_queries(15):
+        response = client.get("/themes/")
+    totals = {name: total for name, _, total, _ in response.context["challenges_by_priority"].rows}
+    skills = Practice.objects.filter(is_published=True, challenges__slug="skills").count()
+    assert totals["Skills"] == skills >= 20
+
+
 def test_the_typologies_page_counts_what_its_links_show(sample_practices, client):
     make_practice(slug="draft", is_published=False, region=Practice.objects.get(
         slug="newco-helsinki").region)  # fmt: skip

@@ -1,8 +1,10 @@
 """The maps of /countries/: drawn from the boundary data, every country with practices linked
-once for the keyboard, its number that of its search, small states findable."""
+once for the keyboard, its number that of its search, small states findable, the classes
+told apart, "none yet" hatched, Europe framed, counts printed where they fit."""
 
 import re
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +111,129 @@ def test_a_ring_across_the_antimeridian_is_cut_in_two_not_drawn_across_the_world
             xs = [float(point.split(",")[0]) for point in ring.rstrip("Z").split("L")]
             if shape.code != "RU":  # Russia is wider than half the world map on its own
                 assert max(xs) - min(xs) < world.width / 2, shape.name
+
+
+STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "site.css"
+
+
+def relative_luminance(colour):
+    """WCAG 2.1's relative luminance of #rrggbb."""
+    channels = []
+    for start in (1, 3, 5):
+        value = int(colour[start : start + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast(first, second):
+    lighter, darker = sorted(map(relative_luminance, (first, second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def class_fills():
+    css = STYLESHEET.read_text(encoding="utf-8")
+    fills = dict(re.findall(r"^\.shade-(\d) \{ fill: (#[0-9a-f]{6});", css, re.M))
+    return [fills[str(shade)] for shade in range(1, overview.SHADES + 1)], css
+
+
+def test_contrast_helper_measures_as_wcag_does():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert contrast("#777777", "#777777") == 1.0
+
+
+def test_each_class_stands_apart_from_its_neighbours_and_the_ends_far_apart():
+    fills, _ = class_fills()
+    assert len(set(fills)) == overview.SHADES
+    for lighter, darker in pairwise(fills):
+        assert relative_luminance(lighter) > relative_luminance(darker)  # fewest is lightest
+        assert contrast(lighter, darker) >= 1.5, (lighter, darker)
+    assert contrast(fills[0], fills[-1]) >= 3
+
+
+def test_a_count_printed_on_a_country_is_readable_on_its_class():
+    fills, css = class_fills()
+    dark = re.search(r"\.country-map text\.count \{ fill: (#[0-9a-f]{6});", css).group(1)
+    light_on = set(re.findall(r"\.country-map \.shade-(\d) text\.count", css))
+    light = re.search(r"text\.count \{ fill: (#[0-9a-f]{6}); \}", css).group(1)
+    for shade, fill in enumerate(fills, 1):
+        text = light if str(shade) in light_on else dark
+        assert contrast(text, fill) >= 4.5, (shade, fill, text)
+
+
+def test_none_yet_is_hatched_on_both_maps_and_in_the_legend(sample_practices, client):
+    content = client.get("/countries/").content.decode()
+    for slug in ("europe", "world"):
+        assert f'<pattern id="hatch-{slug}"' in content
+        assert f'<g class="no-practices" fill="url(#hatch-{slug})"' in content
+    start = content.index('class="map-legend"')
+    legend = content[start : content.index("</ul>", start)]
+    assert '<span class="swatch shade-0" aria-hidden="true"></span>none yet' in legend
+    assert "repeating-linear-gradient" in STYLESHEET.read_text(encoding="utf-8")
+
+
+def test_the_maps_are_figures_named_by_their_captions_without_an_invalid_role(
+    sample_practices, client
+):
+    content = client.get("/countries/").content.decode()
+    assert content.count("<svg ") == 2 and 'role="group"' not in content
+    assert content.count("<figcaption>") == 2
+
+
+def test_small_states_markers_have_the_radius_the_module_declares(taxonomies, client):
+    make_practice(slug="mt", country="MT")
+    content = client.get("/countries/").content.decode()
+    assert 'class="marker" cx=' in content
+    assert re.findall(r'class="marker" [^>]*r="(\d+)"', content) == [str(world_map.MARKER_RADIUS)]
+
+
+def points_of(path):
+    return [
+        [tuple(map(float, point.split(","))) for point in ring.rstrip("Z").split("L")]
+        for ring in path.split("M")[1:]
+    ]
+
+
+def test_europe_is_framed_by_its_box_and_russia_and_turkiye_are_cut_at_its_edge():
+    europe = world_map.europe()
+    (outline,) = points_of(europe.outline)
+    by_code = {shape.code: shape for shape in europe.shapes}
+
+    def within_frame(x, y):  # on the edge counts: a cut lies on it, rounded to a tenth
+        return any(
+            world_map._inside((x + dx, y + dy), outline) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+        )
+
+    for code in ("RU", "TR", "MA", "DZ"):
+        assert all(within_frame(*point) for ring in points_of(by_code[code].path) for point in ring)
+    assert not {"KZ", "IR", "SA"} & set(by_code)  # east of the box, or south of it
+    russia = sum(world_map._area_and_centre(ring)[0] for ring in points_of(by_code["RU"].path))
+    assert russia < 0.08 * europe.width * europe.height  # it filled 14% of the old frame
+    assert {"IS", "PT", "CY", "MT", "FI", "NO"} <= set(by_code)
+
+
+def test_counts_are_printed_inside_large_countries_and_not_on_small_ones(taxonomies, client):
+    counts = {"DE": 3, "FR": 12, "NO": 1, "LU": 2, "MT": 1}
+    for code, count in counts.items():
+        for number in range(count):
+            make_practice(slug=f"{code.lower()}-{number}", country=code)
+    content = client.get("/countries/").content.decode()
+    europe = content[content.index('id="map-europe"') : content.index('id="map-world"')]
+    printed = {
+        link["code"].upper(): re.search(r'<text class="count"[^>]*>(\d+)</text>', link["inside"])
+        for link in map_links(europe)
+    }
+    assert {code: int(text.group(1)) for code, text in printed.items() if text} == {
+        "DE": 3, "FR": 12, "NO": 1
+    }  # fmt: skip
+    assert {link["name"] for link in map_links(europe)} >= {"Germany", "Luxembourg"}
+    for shape in world_map.europe().shapes:
+        if shape.label_at:  # the point lies in the country, away from its edge
+            rings = points_of(shape.path)
+            assert any(world_map._inside(shape.label_at, ring) for ring in rings), shape.name
+
+
+def test_a_long_count_is_squeezed_into_the_box_that_fits(taxonomies, client):
+    for number in range(100):
+        make_practice(slug=f"de-{number}", country="DE")
+    content = client.get("/countries/").content.decode()
+    assert f'textLength="{world_map.LABEL_WIDTH}" lengthAdjust="spacingAndGlyphs"' in content

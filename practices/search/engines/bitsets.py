@@ -12,12 +12,14 @@ counts are then bit operations, and a page is a short walk along the ranking.
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from django.core.cache import cache
 
 from practices.search import fulltext
 from practices.search.criteria import Criteria
+from practices.search.engines.facet_counts import FacetCounts
 from practices.search.engines.rankings import CACHED_SEARCH_SECONDS, keyword_ranking
 from practices.search.facet_index.structure import FacetIndex
 from practices.search.facets.registry import FACETS
@@ -27,15 +29,27 @@ class IndexEngine:
     """A valid search over every published practice, evaluated on ``index``. ``filterset``
     gives the SQL results for orders the index does not keep (recently updated, country)."""
 
-    def __init__(self, index: FacetIndex, criteria: Criteria, filterset):
+    def __init__(self, index: FacetIndex, criteria: Criteria, filterset, *, ranking=None):
         self.index = index
         self.criteria = criteria
         self.filterset = filterset
         self.published = filterset.queryset
-        self.ranking = (
-            keyword_ranking(index, self.published, criteria.keywords) if criteria.keywords else None
-        )
+        if ranking is None and criteria.keywords:
+            ranking = keyword_ranking(index, self.published, criteria.keywords)
+        self.ranking = ranking
         self.results = self._combine()
+
+    def choosing(self, param: str, key, slug: str) -> "IndexEngine":
+        """This search with the value ``key`` (``slug`` in URLs) of facet ``param`` chosen as
+        well: its ``count`` and ``counts`` are bit operations, without a query (a table of
+        counts, such as /themes/, asks this once a row)."""
+        selected = {**self.criteria.selected, param: self.criteria.selected[param] | {key}}
+        return IndexEngine(
+            self.index,
+            replace(self.criteria, selected=selected),
+            self.filterset,
+            ranking=self.ranking,
+        )
 
     @property
     def count(self) -> int:
@@ -59,19 +73,18 @@ class IndexEngine:
         return bits
 
     @cached_property
-    def counts(self) -> dict[str, dict]:
-        """For each facet, {value key: the number of results choosing it would give}."""
-        counts = {}
-        for spec in FACETS:
-            # A facet where any chosen value matches leaves its own selection out of its
-            # counts (choosing Finland must not turn Denmark's count to zero).
-            own_left_out = not self.criteria.conjoined(spec) and self.criteria.selected[spec.param]
-            within = self._combine(leave_out=spec.param) if own_left_out else self.results
-            counts[spec.param] = {
-                key: (within & bits).bit_count()
-                for key, bits in self.index.bits[spec.param].items()
-            }
-        return counts
+    def counts(self) -> FacetCounts:
+        """For each facet, {value key: the number of results choosing it would give}, each
+        facet counted when first asked for (a table of counts reads one facet a row)."""
+        return FacetCounts(self._counts_of)
+
+    def _counts_of(self, param: str) -> dict:
+        spec = next(spec for spec in FACETS if spec.param == param)
+        # A facet where any chosen value matches leaves its own selection out of its
+        # counts (choosing Finland must not turn Denmark's count to zero).
+        own_left_out = not self.criteria.conjoined(spec) and self.criteria.selected[spec.param]
+        within = self._combine(leave_out=spec.param) if own_left_out else self.results
+        return {key: (within & bits).bit_count() for key, bits in self.index.bits[param].items()}
 
     def present_values(self, spec) -> list:
         """The values of a facet without a taxonomy that published practices hold: countries,

@@ -15,6 +15,7 @@ from django.http import QueryDict
 
 from practices.search import fulltext
 from practices.search.criteria import Criteria
+from practices.search.engines.facet_counts import FacetCounts
 from practices.search.facets.registry import FACETS
 from practices.search.filters import PracticeFilter
 
@@ -30,11 +31,13 @@ class SqlEngine:
         return self.filterset.qs.count()
 
     @cached_property
-    def counts(self) -> dict[str, dict]:
-        """For each facet, {value key: the number of results choosing it would give}."""
-        return {spec.param: self._counts(spec) for spec in FACETS}
+    def counts(self) -> FacetCounts:
+        """For each facet, {value key: the number of results choosing it would give}, each
+        facet counted (one query) when first asked for."""
+        return FacetCounts(self._counts_of)
 
-    def _counts(self, spec) -> dict:
+    def _counts_of(self, param: str) -> dict:
+        spec = next(spec for spec in FACETS if spec.param == param)
         return spec.kind.sql_counts(spec, self, self._others(spec))
 
     def _others(self, spec):
@@ -45,6 +48,16 @@ class SqlEngine:
         without_own = self.params.copy()
         without_own.pop(spec.param)
         return PracticeFilter(without_own, queryset=self.filterset.queryset).qs
+
+    def choosing(self, param: str, key, slug: str) -> "SqlEngine":
+        """This search with the value ``slug`` of facet ``param`` chosen as well (``key`` is
+        for the index engine): a search of its own, as the page it links to runs."""
+        params = self.params.copy()
+        params.appendlist(param, slug)
+        filterset = PracticeFilter(params, queryset=self.filterset.queryset)
+        if not filterset.is_valid():
+            raise ValueError(f"{param}={slug}: {dict(filterset.errors)}")
+        return SqlEngine(filterset.criteria(), filterset, params)
 
     def present_values(self, spec) -> list:
         """The values of a facet without a taxonomy that the searched practices hold: countries,

@@ -17,6 +17,7 @@ class FacetOption:
     selected: bool
     param: str
     params: QueryDict = field(repr=False, compare=False)  # the search it belongs to
+    key: object = field(default=None, repr=False, compare=False)  # what the engine counts by
 
     @property
     def toggle_query(self) -> str:
@@ -57,7 +58,7 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
         for key, slug, name in spec.kind.options(spec, engine):
             known.add(slug)
             facet.options.append(
-                FacetOption(slug, name, counts.get(key, 0), slug in chosen, spec.param, params)
+                FacetOption(slug, name, counts.get(key, 0), slug in chosen, spec.param, params, key)
             )
         for slug in sorted(chosen - known):  # a valid value no published practice carries yet
             name = spec.option_name(slug) if spec.model is None else slug

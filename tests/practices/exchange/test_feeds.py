@@ -48,6 +48,11 @@ def test_the_feed_is_titled_after_its_search_and_links_back(sample_practices, cl
     assert feed.find(f"{ATOM}updated").text
 
 
+def test_the_feed_names_its_author_as_atom_requires(sample_practices, client):
+    author = feed_of(client, "country=DK").find(f"{ATOM}author")
+    assert author is not None and author.find(f"{ATOM}name").text == "Cluster Policy Toolkit"
+
+
 def test_the_feed_holds_at_most_fifty(taxonomies, client):
     for number in range(55):
         make_practice(slug=f"p{number}")

@@ -2,6 +2,7 @@ import pytest
 from django.http import QueryDict
 
 from practices.search.did_you_mean import did_you_mean
+from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +28,19 @@ def test_the_page_offers_suggestions_when_nothing_is_found(sample_practices, cli
     content = client.get("/practices/", {"q": "helsinkki"}).content.decode()
     assert "Did you mean:" in content
     assert '<a href="?q=helsinki">helsinki</a>' in content
+
+
+def test_a_value_without_practices_is_never_suggested(taxonomies):
+    make_practice(slug="innovating", challenges=["innovation"], country="FI")
+    assert did_you_mean("skils", QueryDict()) == []  # Skills: a name alike, no practice
+    (innovation,) = did_you_mean("inovation", QueryDict())
+    assert (innovation.label, innovation.count) == ("Strategic challenge: Innovation", 1)
+    assert did_you_mean("inovation", QueryDict("country=DK")) == []  # none in Denmark
+
+
+def test_only_a_search_with_filters_is_told_to_remove_one(sample_practices, client):
+    keywords_only = " ".join(client.get("/practices/?q=zzzz").content.decode().split())
+    assert "Try removing a filter" not in keywords_only
+    assert "Try other or fewer words." in keywords_only
+    filtered = " ".join(client.get("/practices/?q=zzzz&country=FI").content.decode().split())
+    assert "Try removing a filter" in filtered

