@@ -65,6 +65,10 @@ class Bar:
         return self.y + BAR_HEIGHT - 3
 
     @property
+    def hit_y(self) -> float:  # the top of the row a pointer opens its search from
+        return self.y - (BAR_ROW - BAR_HEIGHT) / 2
+
+    @property
     def value_x(self) -> float:
         return SERIES_COLUMN + self.length + 5
 
@@ -98,6 +102,7 @@ class BarChart:
 
     width = WIDTH
     bar_height = BAR_HEIGHT
+    bar_row = BAR_ROW
     series_column = SERIES_COLUMN
 
     @property
@@ -166,6 +171,8 @@ class ColumnChart:
     axis_y = COLUMN_CHART_HEIGHT - COLUMN_AXIS
     plot_top = PLOT_TOP
     plot_left = SERIES_COLUMN
+    plot_height = COLUMN_CHART_HEIGHT - COLUMN_AXIS - PLOT_TOP
+    year_y = COLUMN_CHART_HEIGHT - 5
 
     @property
     def top_label(self) -> str:
