@@ -30,7 +30,9 @@ def all_samples(taxonomies):
 
 
 def test_without_javascript_ticking_three_countries_opens_their_comparison(
-    all_samples, live_server, no_js_page
+    all_samples,
+    live_server,
+    no_js_page,  # noqa: F811 (the fixture imported above)
 ):
     page = no_js_page
     page.goto(f"{live_server.url}/countries/")
@@ -52,7 +54,11 @@ def test_without_javascript_ticking_three_countries_opens_their_comparison(
 
 @pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
 def test_a_comparison_and_a_dashboard_read_well_on_a_desktop_and_a_phone(
-    all_samples, live_server, browser, width, height
+    all_samples,
+    live_server,
+    browser,  # noqa: F811 (the fixture imported above)
+    width,
+    height,
 ):
     context = browser.new_context(viewport={"width": width, "height": height})
     tab = context.new_page()
