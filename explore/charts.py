@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 # The drawing's coordinate system (the SVG's viewBox); it scales to the width it is given.
 WIDTH = 480
 SERIES_COLUMN = 40  # the series' short name left of its bar ("DK", "All")
-VALUE_COLUMN = 92  # the share and count right of the longest bar ("100% (21)")
-LABEL_LINE = 19  # a line of a value's name, above its bars
-LABEL_CHARACTERS = 50  # a longer name wraps onto a second line
-BAR_ROW = 20  # one series' bar and its gap
+VALUE_COLUMN = 98  # the share and count right of the longest bar ("100% (21)")
+LABEL_LINE = 20  # a line of a value's name, above its bars
+LABEL_CHARACTERS = 46  # a longer name wraps onto a second line
+BAR_ROW = 21  # one series' bar and its gap
 BAR_HEIGHT = 15
 GROUP_GAP = 10
 COLUMN_CHART_HEIGHT = 190
@@ -187,7 +187,7 @@ def column_chart(slug, title, description, series, years, *, by_share=False, top
     chart.top = top or (max(values, default=0) or 1)
     plot_height = COLUMN_CHART_HEIGHT - COLUMN_AXIS - PLOT_TOP
     left = SERIES_COLUMN
-    step = (WIDTH - left - 8) / max(len(years), 1)
+    step = (WIDTH - left - 18) / max(len(years), 1)  # room for the last year written
     every = max(1, math.ceil(len(years) / 8))  # about eight years written under the axis
     for index, ((year, measure), value) in enumerate(zip(years, values, strict=True)):
         height = round(plot_height * min(value / chart.top, 1.0), 1)

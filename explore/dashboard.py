@@ -91,7 +91,10 @@ def _with(params: QueryDict, param: str, value) -> str:
 def _shares_note(spec: FacetChart) -> str:
     if spec.param in MULTI_VALUED:
         return " A practice may carry several values, so the shares may add up to more than 100%."
-    return " Practices with no value reported are not counted."
+    return (
+        " A practice with no value reported counts in none, so the shares may add up to less "
+        "than 100%."
+    )
 
 
 def years_of(result) -> dict[int, object]:
