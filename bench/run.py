@@ -50,6 +50,8 @@ CASES = [
     ),
     ("detail page", "/practices/synthetic-1-4242/", None),
     ("API page (20, facets)", "/api/practices/?challenge=skills&priority=green-transition", None),
+    ("country dashboard", "/countries/fi/", None),
+    ("three countries compared", "/compare/?country=DK&country=FI&country=NO", None),
 ]
 
 
