@@ -301,3 +301,17 @@ def test_the_nu_html_checker_finds_no_error_in_the_dashboards_and_comparisons(
         if message["type"] != "info"
     ]
     assert errors == []
+
+
+def test_a_country_with_a_factsheet_and_no_practice_compares_at_zero(
+    practices_with_years, factsheets, client
+):
+    response = client.get("/compare/?country=DE&country=DK")
+    assert response.status_code == 200
+    germany, denmark = response.context["comparison"].countries
+    assert (germany.result.count, denmark.result.count) == (0, 4)
+    for chart in response.context["comparison"].charts:
+        assert all(group.bars[0].measure.share == 0 for group in chart.groups)
+    years = response.context["comparison"].years
+    assert [chart.series.short for chart in years] == ["DE", "DK"]
+    assert all(column.measure.count == 0 for column in years[0].columns)
