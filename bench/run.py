@@ -52,6 +52,8 @@ CASES = [
     ("API page (20, facets)", "/api/practices/?challenge=skills&priority=green-transition", None),
     # 34 rows of counts read from the facet index: it must stay within the list page's budget
     ("themes and gaps", "/themes/", None),
+    ("country dashboard", "/countries/fi/", None),
+    ("three countries compared", "/compare/?country=DK&country=FI&country=NO", None),
 ]
 
 

@@ -204,9 +204,9 @@ class CountryRow:
     has_factsheet: bool
 
 
-def country_rows(order: str = "name") -> list[CountryRow]:
+def country_rows(order: str = "name", *, within=None) -> list[CountryRow]:
     """Every country with published practices or a factsheet, by name or by number of
-    practices."""
+    practices; ``within`` is the search of everything when the page has run it already."""
     with_factsheet = set(CountryFactsheet.objects.values_list("country", flat=True))
     rows = [
         CountryRow(
@@ -215,7 +215,7 @@ def country_rows(order: str = "name") -> list[CountryRow]:
             Entry(option.name, option.count, option.toggle_query),
             option.slug in with_factsheet,
         )
-        for option in _facet(everything(), "country").options
+        for option in _facet(within or everything(), "country").options
         if option.count
     ]
     with_practices = {row.code for row in rows}
@@ -251,6 +251,7 @@ def country_overview(code: str):
         "count": result.count,
         "practices": list(result.page),
         "by_theme": by_theme,
+        "result": result,  # its facets draw the country's charts
     }
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("typologies/", views.typologies, name="typologies"),
     path("countries/", views.country_list, name="countries"),
     path("countries/<str:code>/", views.country_detail, name="country"),
+    path("compare/", views.compare_countries, name="compare_countries"),
 ]

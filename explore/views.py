@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django_countries import countries
 
-from explore import overview, world_map
+from explore import dashboard, overview, world_map
 from factsheets.models import CountryFactsheet
 
 
@@ -78,12 +78,41 @@ def country_detail(request, code):
         raise Http404("No such country.")
     summary = overview.country_overview(iso)
     factsheet = CountryFactsheet.objects.of(iso)
+    name = countries.name(iso)
+    found = summary is not None or factsheet is not None
+    everything = overview.everything() if found else None
     context = {
         "code": iso,
-        "name": countries.name(iso),
+        "name": name,
         "summary": summary,
         "factsheet": factsheet,
         "coverage": overview.review_coverage(iso) if summary else None,
+        "dashboard": (
+            dashboard.country_dashboard(iso, name, summary["result"], everything)
+            if summary
+            else None
+        ),
+        "others": (
+            [row for row in overview.country_rows(within=everything) if row.code != iso]
+            if found
+            else []
+        ),
     }
-    found = summary is not None or factsheet is not None
     return render(request, "explore/country_detail.html", context, status=200 if found else 404)
+
+
+def compare_countries(request):
+    """Two to five countries side by side (``/compare/?country=DK&country=FI``): the address
+    is the whole state, so a comparison can be shared. Without countries, a form to pick
+    them; with too few, too many or unknown codes, the same form and what was wrong (400)."""
+    everything = overview.everything()
+    rows = overview.country_rows(within=everything)
+    names = {row.code: row.name for row in rows}
+    asked = request.GET.getlist("country")
+    codes, problems = dashboard.chosen_countries(asked, names)
+    context = {"rows": rows, "chosen": codes, "problems": problems if asked else []}
+    if problems:
+        status = 400 if asked else 200
+        return render(request, "explore/compare_countries.html", context, status=status)
+    context["comparison"] = dashboard.comparison(codes, names)
+    return render(request, "explore/compare_countries.html", context)
