@@ -5,7 +5,7 @@ country's (``country=DK``) or every published practice's, and each bar's query s
 search that option toggles on, so a bar's number is the count of the page it opens. A
 dashboard costs two searches (the country's and everything's), a comparison one per country."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.http import QueryDict
@@ -184,6 +184,13 @@ class FactRow:
     label: str
     kind: str
     cells: list
+    # beside each cell, how old its facts are ("Facts as of 2021 (…)"): a factsheet's section
+    # is dated by the sources that support it, as on a country's page
+    as_of: list = field(default_factory=list)
+
+    @property
+    def cells_dated(self):
+        return zip(self.cells, self.as_of or [""] * len(self.cells), strict=True)
 
 
 @dataclass
@@ -311,16 +318,28 @@ def _compared_years(countries):
 def _fact_rows(countries) -> list[FactRow]:
     sheets = [country.factsheet for country in countries]
 
-    def field(label, kind, read):
-        return FactRow(label, kind, [read(sheet) if sheet else None for sheet in sheets])
+    datings = [sheet.dating if sheet else None for sheet in sheets]
+
+    def fact(label, kind, read, section=None):
+        cells = [read(sheet) if sheet else None for sheet in sheets]
+        as_of = [
+            dating[section].as_of if dating and cell and section else ""
+            for dating, cell in zip(datings, cells, strict=True)
+        ]
+        return FactRow(label, kind, cells, as_of)
 
     return [
         FactRow("Published practices", "practices", countries),
-        field("Level of the policy", "text", lambda s: s.get_policy_level_display()),
-        field("Policy objectives", "lines", lambda s: s.objectives),
-        field("Policy instruments", "text", lambda s: s.get_instruments_display()),
-        field("Programmes", "list", lambda s: s.programme_list),
-        field("Budget", "text", lambda s: " · ".join(filter(None, [s.budget, s.budget_note]))),
-        field("Results", "lines", lambda s: s.results),
-        field("Sources", "sources", lambda s: list(s.sources.all())),
+        fact("Level of the policy", "text", lambda s: s.get_policy_level_display(), "level"),
+        fact("Policy objectives", "lines", lambda s: s.objectives, "objectives"),
+        fact("Policy instruments", "text", lambda s: s.get_instruments_display(), "instruments"),
+        fact("Programmes", "list", lambda s: s.programme_list, "programmes"),
+        fact(
+            "Budget",
+            "text",
+            lambda s: " · ".join(filter(None, [s.budget, s.budget_note])),
+            "budget",
+        ),
+        fact("Results", "lines", lambda s: s.results, "results"),
+        fact("Sources", "sources", lambda s: list(s.sources.all())),
     ]

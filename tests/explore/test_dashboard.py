@@ -202,7 +202,14 @@ def test_a_comparison_puts_each_chart_on_one_scale_and_the_factsheets_side_by_si
         CountryFactsheet.objects.get(country=code).get_policy_level_display()
         for code in ("DK", "FI", "NO")
     ]
+    # each cell says how old its facts are, from the sources supporting that section
+    assert facts["Level of the policy"].as_of == [
+        CountryFactsheet.objects.of(code).dating["level"].as_of for code in ("DK", "FI", "NO")
+    ]
+    assert all(as_of.startswith("Facts as of 20") for as_of in facts["Programmes"].as_of)
+    assert facts["Sources"].as_of == ["", "", ""]
     page = response.content.decode()
+    assert facts["Programmes"].as_of[0] in page
     assert 'role="region" tabindex="0" aria-labelledby="compare-facts-caption"' in page
     assert '<link rel="stylesheet" href="/static/css/charts.css">' in page
     assert "@media print" in Path(finders.find("css/charts.css")).read_text()  # prints well

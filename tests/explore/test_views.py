@@ -177,7 +177,10 @@ def test_a_country_page_shows_its_factsheet_and_a_factsheet_alone_makes_a_page(
         "Clusters for each strength.",
         "Financial and technical assistance",
         "EUR 50–100 million a year (2021)",
-        '<a href="https://example.eu/r" rel="external noopener">A report</a> (2021)',
+        '<a href="https://example.eu/r" rel="external noopener">A report</a> (2021; supports: '
+        "level of the policy)",
+        "Facts as of 2021",  # the level, from the one source supporting it
+        "No source listed",  # the objectives, which no source supports
     ]:
         assert text in content
     assert "No factsheet has been written" not in content
