@@ -34,9 +34,14 @@ preload_app = os.environ.get("GUNICORN_WARM_INDEX", "true").lower() not in ("0",
 
 def when_ready(server):
     if preload_app:
+        from explore.world_map import europe, world
         from practices.search.facet_index.warmup import warm
 
         warm()
+        # the maps' shapes, drawn once per process (about a second): drawn here, every worker
+        # shares them instead of its first /countries/ request waiting for them
+        europe()
+        world()
 
 
 def post_fork(server, worker):

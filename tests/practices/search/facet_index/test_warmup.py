@@ -75,3 +75,16 @@ def test_a_worker_starts_when_the_cache_cannot_be_reached(monkeypatch):
 
     monkeypatch.setattr(warmup.cache, "get", unreachable)
     assert warmup.connect() is True
+
+
+def test_gunicorn_draws_the_maps_before_the_workers_fork(monkeypatch):
+    from explore import world_map
+
+    monkeypatch.delenv("GUNICORN_WARM_INDEX", raising=False)
+    monkeypatch.setattr(warmup, "warm", lambda: True)
+    world_map.europe.cache_clear()
+    world_map.world.cache_clear()
+    runpy.run_path(str(GUNICORN_CONF))["when_ready"](server=None)
+    # drawn in the master, so each worker's first /countries/ finds them ready
+    assert world_map.europe.cache_info().currsize == 1
+    assert world_map.world.cache_info().currsize == 1
