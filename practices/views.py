@@ -8,13 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from practices.comparison import (
-    choice_of,
-    compare,
-    mark_cards,
-    practice_page_choice,
-    tray_links,
-)
+from practices.comparison.choice import choice_of, mark_cards, practice_page_choice, tray_links
+from practices.comparison.table import compare
 from practices.exchange.dataset import LICENCE_NAME, LICENCE_URL, stip_source
 from practices.intake.public_form import SuggestionForm, submit_suggestion
 from practices.models import Practice
