@@ -50,6 +50,17 @@ CASES = [
     ),
     ("detail page", "/practices/synthetic-1-4242/", None),
     ("API page (20, facets)", "/api/practices/?challenge=skills&priority=green-transition", None),
+    (
+        "comparison of 4 practices",
+        "/compare/practices/?"
+        + "&".join(f"p=synthetic-1-{number}" for number in (4242, 4243, 4244, 4245)),
+        None,
+    ),
+    (
+        "Skills + Green + Intelligence, 2 chosen to compare",
+        f"/practices/?{SGI[0]}&p=synthetic-1-4242&p=synthetic-1-4243",
+        None,
+    ),
 ]
 
 
