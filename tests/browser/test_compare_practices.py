@@ -36,7 +36,7 @@ def test_three_practices_chosen_from_the_results_are_compared_side_by_side(
     tab.goto(f"{live_server.url}/practices/?challenge=innovation")
     for title in CHOSEN:
         card = tab.locator("li", has=tab.get_by_role("link", name=title, exact=True))
-        card.get_by_role("link", name=re.compile(r"^Add .* to comparison$")).click()
+        card.get_by_role("link", name="Add to comparison").click()
         tab.wait_for_load_state()
         assert "challenge=innovation" in tab.url  # the search stays as it was
     tray = tab.locator(".compare-tray")
@@ -81,7 +81,11 @@ def test_the_comparison_reads_on_a_phone_scrolling_inside_its_own_region(
     region = tab.get_by_role("region", name="3 practices, field by field")
     assert region.evaluate("element => element.scrollWidth > element.clientWidth")
     region.focus()
-    tab.keyboard.press("ArrowRight")  # a keyboard scrolls it
+    tab.keyboard.press("ArrowRight")  # a keyboard scrolls it (smoothly: waited for)
+    for _ in range(50):
+        if region.evaluate("element => element.scrollLeft") > 0:
+            break
+        tab.wait_for_timeout(100)
     assert region.evaluate("element => element.scrollLeft") > 0
     count, report = axe_violations(tab)
     assert count == 0, report

@@ -137,10 +137,14 @@ def test_the_tray_lists_the_choice_with_removal_links_and_each_card_adds_or_remo
     assert 'Your comparison <span class="count">(1 of 4)</span>' in tray
     assert '<a class="remove" href="?challenge=skills">Remove' in tray
     assert "Add at least one more practice to compare." in tray
-    assert 'href="?challenge=skills#practice-newco-helsinki">Remove' in page
+    assert (
+        'href="?challenge=skills#practice-newco-helsinki" aria-describedby="title-newco-helsinki">'
+        "Remove from comparison" in page
+    )
     assert (
         'href="?challenge=skills&amp;p=newco-helsinki&amp;p=innovation-networks-denmark'
-        '#practice-innovation-networks-denmark">Add' in page
+        '#practice-innovation-networks-denmark" aria-describedby="title-innovation-networks-denmark">'
+        "Add to comparison" in page
     )
 
 
@@ -149,7 +153,7 @@ def test_a_full_choice_offers_no_more_adding_and_says_why(sample_practices, clie
     page = client.get(f"/practices/?{four}&p=cluster-policy-poland").content.decode()
     assert "At most 4 practices can be compared: the first 4 you chose are kept." in page
     assert "You have chosen the most that can be compared: remove one to add another." in page
-    assert ">Add<span" not in page
+    assert ">Add to comparison</a>" not in page
     assert page.count('<input type="hidden" name="p"') == 4
 
 
