@@ -54,6 +54,17 @@ CASES = [
     ("themes and gaps", "/themes/", None),
     ("country dashboard", "/countries/fi/", None),
     ("three countries compared", "/compare/?country=DK&country=FI&country=NO", None),
+    (
+        "comparison of 4 practices",
+        "/compare/practices/?"
+        + "&".join(f"p=synthetic-1-{number}" for number in (4242, 4243, 4244, 4245)),
+        None,
+    ),
+    (
+        "Skills + Green + Intelligence, 2 chosen to compare",
+        f"/practices/?{SGI[0]}&p=synthetic-1-4242&p=synthetic-1-4243",
+        None,
+    ),
 ]
 
 

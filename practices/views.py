@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from practices.comparison.choice import choice_of, mark_cards, practice_page_choice, tray_links
+from practices.comparison.table import compare
 from practices.exchange.dataset import LICENCE_NAME, LICENCE_URL, stip_source
 from practices.intake.public_form import SuggestionForm, submit_suggestion
 from practices.models import Practice
@@ -41,10 +43,15 @@ def practice_list(request):
         # still a 400 for a value left out: the page shows the rest, programs hear of it
         status = 400 if left_out else 200
         result = _search_page(params)
+    # the practices chosen for comparison, carried in the page's own links (never a cookie)
+    choice = choice_of(request.GET)
+    query_string = result.params.urlencode()
     context = {
         "params": result.params,
-        "query_string": result.params.urlencode(),
+        "query_string": query_string,
         "notices": notices,
+        "choice": choice,
+        "paging_query": _joined(query_string, choice.query),
     }
     if result.errors:
         context["problems"] = result.problems
@@ -58,16 +65,25 @@ def practice_list(request):
     if keywords and not result.count:
         context["suggestions"] = did_you_mean(keywords, result.params)
     facets, facets_html = result.cached("facet-panel", lambda: _facet_panel(result))
+    here = _joined(query_string, f"page={result.page.number}" if result.page.number > 1 else "")
+    mark_cards(result.page, choice, here)
     context.update(
         page=result.page,
         page_numbers=_page_numbers(result.page),
         facets=facets,
         facets_html=facets_html,
-        chips=_chips(result.params, facets),
+        chips=[
+            (label, _joined(query, choice.query)) for label, query in _chips(result.params, facets)
+        ],
+        tray=tray_links(choice, here),
         selected_count=sum(len(facet.selected) for facet in facets),
         keywords=keywords.text,
     )
     return render(request, "practices/practice_list.html", context, status=status)
+
+
+def _joined(*queries: str) -> str:
+    return "&".join(query for query in queries if query)
 
 
 def _without_defaults(data) -> str | None:
@@ -150,7 +166,24 @@ def _practice_page(request, slug, back_to_search):
     return render(
         request,
         "practices/practice_detail.html",
-        {**_facts_of(practice), "back_to_search": back_to_search},
+        {
+            **_facts_of(practice),
+            "back_to_search": back_to_search,
+            "comparing": practice_page_choice(practice, back_to_search),
+        },
+    )
+
+
+def practice_compare(request):
+    """2 to 4 published practices side by side (``/compare/practices/?p=a&p=b``): the address
+    is the whole state. A choice it cannot compare says why and how to go on (400; 404 for a
+    practice that is not published)."""
+    comparison = compare(request.GET)
+    return render(
+        request,
+        "practices/compare.html",
+        {"comparison": comparison},
+        status=comparison.status,
     )
 
 

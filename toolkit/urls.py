@@ -16,6 +16,8 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
+    # before the overview pages (mounted at the root, with their own /compare/ of countries)
+    path("compare/practices/", include("practices.compare_urls")),
     path("", include("explore.urls")),
     path("practices/", include("practices.urls")),
     path(settings.API_PREFIX.lstrip("/"), include("practices.api.urls")),
