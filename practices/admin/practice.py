@@ -109,7 +109,7 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         "is_published",
         "origin",
         "tags_proposed",
-        *(spec.path for spec in FACETS if not spec.long),
+        *(spec.path for spec in FACETS if not spec.long and not spec.kind.derived),
         CountryFilter,
     ]
     list_select_related = ["territorial_validity", "region"]

@@ -96,6 +96,8 @@
         list.querySelectorAll("li").forEach(function (item) {
           item.hidden = wanted !== "" && item.textContent.toLowerCase().indexOf(wanted) === -1;
         });
+        // what is typed is looked for among the options behind "show all" too
+        if (wanted !== "") list.querySelectorAll("details").forEach(function (more) { more.open = true; });
       });
     });
   }
