@@ -74,6 +74,10 @@
   }
 
   function closePanel() {
+    // an address that opened the filters (#filters) no longer describes the page
+    if (window.location.hash === "#filters") {
+      window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+    }
     form.classList.remove("filters-open");
     covered().forEach(function (element) { element.inert = false; });
     var toggle = form.querySelector(".filters-toggle");
@@ -157,4 +161,7 @@
   });
   window.history.replaceState({ search: true }, "", window.location.href);
   enhance();
+  // An address that names the filters (the home page's places link so) opens them on a
+  // phone, as the anchor shows them without JavaScript.
+  if (window.location.hash === "#filters" && phone.matches) openPanel(true);
 })();
