@@ -100,8 +100,12 @@
         list.querySelectorAll("li").forEach(function (item) {
           item.hidden = wanted !== "" && item.textContent.toLowerCase().indexOf(wanted) === -1;
         });
-        // what is typed is looked for among the options behind "show all" too
-        if (wanted !== "") list.querySelectorAll("details").forEach(function (more) { more.open = true; });
+        // what is typed is looked for among the options behind "show all" too, which fold
+        // again when the box is emptied (unless they were open before)
+        list.querySelectorAll("details").forEach(function (more) {
+          if (wanted !== "" && !more.open) { more.open = true; more.dataset.openedToFind = "true"; }
+          if (wanted === "" && more.dataset.openedToFind) { more.open = false; delete more.dataset.openedToFind; }
+        });
       });
     });
   }

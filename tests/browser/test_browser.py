@@ -650,11 +650,24 @@ def test_a_long_facet_narrows_as_one_types_and_axe_finds_nothing_on_a_phone(
     count, report = axe_violations(phone)
     assert count == 0, report
     phone.get_by_role("button", name=re.compile(r"^Filters")).click()
-    phone.locator("#facet-country summary").click()
+    phone.locator("#facet-country > summary").click()
+    # the countries with results first, the others (no skills practice) behind "show all"
+    expect(phone.locator("#facet-country-more")).not_to_have_attribute("open", "")
     phone.locator("#facet-country").get_by_label("Find in this list").fill("nor")
     visible = phone.locator("#facet-country .facet-options li:visible")
     expect(visible).to_have_count(1)
     assert visible.first.inner_text().startswith("Norway")
+    # what is typed is found behind "show all" too
+    phone.locator("#facet-country").get_by_label("Find in this list").fill("cyp")
+    expect(visible).to_have_count(1)
+    assert visible.first.inner_text().startswith("Cyprus (0")
+    # and "show all" opens from the keyboard
+    phone.locator("#facet-country").get_by_label("Find in this list").fill("")
+    phone.locator("#facet-country-more > summary").focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#facet-country-more")).to_have_attribute("open", "")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.id") == "country-CY"
     screenshot(phone, "phone-filters-country-box")
     count, report = axe_violations(phone)
     context.close()
