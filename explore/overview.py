@@ -17,6 +17,8 @@ from practices.search.selector import search
 
 # The facets a visitor starts from on the home page, in this order.
 ENTRY_FACETS = ("challenge", "priority", "support", "typology")
+# ... and where: a group of countries, narrowed by theme next (its links open the filters).
+PLACE_FACETS = ("country_group",)
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,12 @@ def everything():
     return searched("")
 
 
-def entry_points(everything) -> list[tuple[str, list[Entry]]]:
-    """(facet label, its options with counts and searches) for the home page's ways in."""
+def entry_points(everything, params=ENTRY_FACETS) -> list[tuple[str, list[Entry]]]:
+    """(facet label, its options with counts and searches) of the facets ``params``, for the
+    home page's ways in."""
     facets = {facet.param: facet for facet in everything.facets}
     groups = []
-    for param in ENTRY_FACETS:
+    for param in params:
         facet = facets[param]
         groups.append(
             (

@@ -7,11 +7,12 @@ from factsheets.models import CountryFactsheet
 
 
 def home(request):
-    """What the toolkit is, the numbers, ways in by theme, what changed lately."""
+    """What the toolkit is, the numbers, ways in by theme and by place, what changed lately."""
     everything = overview.everything()
     context = {
         "totals": overview.totals(everything),
         "entry_points": overview.entry_points(everything),
+        "place_points": overview.entry_points(everything, overview.PLACE_FACETS),
         "recent": overview.recently_updated(),
     }
     return render(request, "explore/home.html", context)

@@ -73,6 +73,11 @@ def _facet_column(name, spec) -> Column:
     values, options = spec.kind.column_values(spec)
     if spec.kind == FIELD:  # the country
         meaning = f"{spec.label}: its ISO 3166-1 alpha-2 code; EU for the European Union itself."
+    elif spec.kind.derived:  # the country groups
+        meaning = (
+            f"{spec.label}s of the practice's country (the European Union's own measures "
+            "count in the EU-27). Written for readers; the import ignores it."
+        )
     else:
         meaning = f"{spec.label}."
     return Column(name, meaning, values, options)

@@ -34,9 +34,10 @@ FIRST_COLUMNS = [
 LATER_FACET_COLUMNS = ["instrument_types", "budget_range", "evaluated", "target_groups"]
 PLAIN_COLUMNS = ["start_year", "end_year", "organisation", "evaluation_links", "source_id"]
 YEAR_COLUMNS = ("start_year", "end_year")
-# Written for readers, ignored by the import: the practice's public address, and the names
-# beside a facet written by slug (registry ``csv_names_column``).
-DERIVED_COLUMNS = ["url", "recommendation_names"]
+# Written for readers, ignored by the import: the practice's public address, the names
+# beside a facet written by slug (registry ``csv_names_column``), and the groups of its
+# country (``practices.country_groups``; the country says it all).
+DERIVED_COLUMNS = ["url", "recommendation_names", "country_groups"]
 COLUMNS = FIRST_COLUMNS + LATER_FACET_COLUMNS + PLAIN_COLUMNS + DERIVED_COLUMNS
 LIST_SEPARATOR = "; "
 

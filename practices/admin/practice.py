@@ -19,7 +19,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.admin.actions import PublicationActions
-from practices.admin.filters import CountryFilter
+from practices.admin.filters import CountryFilter, CountryGroupFilter
 from practices.admin.forms import PracticeForm
 from practices.admin.imports import ImportViews
 from practices.intake.stip.importer import differences_from_import
@@ -109,7 +109,8 @@ class PracticeAdmin(ImportViews, PublicationActions, SimpleHistoryAdmin):
         "is_published",
         "origin",
         "tags_proposed",
-        *(spec.path for spec in FACETS if not spec.long),
+        *(spec.path for spec in FACETS if not spec.long and not spec.kind.derived),
+        CountryGroupFilter,
         CountryFilter,
     ]
     list_select_related = ["territorial_validity", "region"]

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from practices.csv_format import DERIVED_COLUMNS
 from practices.models import Practice
-from practices.search.facets.registry import CHOICE, CSV_COLUMNS, TAGS, of_kind
+from practices.search.facets.registry import CHOICE, CSV_COLUMNS, GROUPS, TAGS, of_kind
 
 
 class TagSerializer(serializers.Serializer):
@@ -23,6 +23,20 @@ class RecommendationSerializer(TagSerializer):
 @extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
 class OptionalURLField(serializers.CharField):
     """A URL, or an empty string when none is known."""
+
+
+@extend_schema_field(TagSerializer(many=True))
+class GroupsField(serializers.Field):
+    """The groups a practice is in through a facet of groups (its country's groups), each as
+    {slug, name}: derived, as the CSV's column is."""
+
+    def __init__(self, *, spec, **kwargs):
+        self.spec = spec
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, practice):
+        values = self.spec.kind.values_of(self.spec, practice)
+        return [{"slug": slug, "name": name} for slug, name in values]
 
 
 class PracticeSerializer(serializers.ModelSerializer):
@@ -49,8 +63,13 @@ class PracticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Practice
         # The CSV export's columns, in its order, with the page's address after the slug;
-        # the recommendations' names are in their objects.
-        fields = [CSV_COLUMNS[0], "url", *(c for c in CSV_COLUMNS[1:] if c not in DERIVED_COLUMNS)]
+        # the recommendations' names are in their objects; the groups of the country last.
+        fields = [
+            CSV_COLUMNS[0],
+            "url",
+            *(c for c in CSV_COLUMNS[1:] if c not in DERIVED_COLUMNS),
+            *(spec.csv_column for spec in of_kind(GROUPS)),
+        ]
 
     def build_field(self, field_name, info, model_class, nested_depth):
         """The column of a facet added to the registry and not declared above: its values as
@@ -62,6 +81,9 @@ class PracticeSerializer(serializers.ModelSerializer):
             if spec.csv_column == field_name:
                 source = {} if spec.path == field_name else {"source": spec.path}
                 return TagSerializer, {**source, "allow_null": True}
+        for spec in of_kind(GROUPS):
+            if spec.csv_column == field_name:
+                return GroupsField, {"spec": spec}
         return super().build_field(field_name, info, model_class, nested_depth)
 
     def get_url(self, practice) -> str:

@@ -115,6 +115,8 @@ def _cells(row, tags, labels, url_prefix) -> list[str]:
         by_column[spec.csv_column] = spec.slug_of(_stored(spec, value))
     for spec, value in zip(labels.field_facets, fields, strict=True):
         by_column[spec.csv_column] = value or ""
+    for spec in labels.group_facets:  # groups of the country, the one facet grouped
+        by_column[spec.csv_column] = labels.group_names[spec.param].get(country, "")
     for column, value in zip(PLAIN_COLUMNS, plain, strict=True):
         by_column[column] = "" if value is None else str(value)
     return [by_column[column] for column in CSV_COLUMNS]

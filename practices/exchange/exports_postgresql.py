@@ -106,6 +106,10 @@ def _csv_lines_parameters(labels, ordered_ids):
         "country_codes": list(labels.country_names),
         "country_cells": [_finished_cells(name) for name in labels.country_names.values()],
     }
+    for spec in labels.group_facets:
+        names = labels.group_names[spec.param]
+        parameters[f"{spec.param}_values"] = list(names)
+        parameters[f"{spec.param}_cells"] = [_finished_cells(cell) for cell in names.values()]
     for spec in labels.choice_facets:
         names = labels.choices[spec.param]
         parameters[f"{spec.param}_ids"] = list(names)
@@ -159,6 +163,13 @@ def _csv_lines_sql(labels, quote):
         f" ON {spec.param}_choices.id = p.{practice(spec.path)}"
         for spec in labels.choice_facets
     ]
+    # the groups of the country (the one facet grouped), as finished cells
+    group_joins = [
+        f" LEFT JOIN unnest(%({spec.param}_values)s::text[], %({spec.param}_cells)s::text[])"
+        f" AS {spec.param}_groups (value, cell)"
+        f" ON {spec.param}_groups.value = p.{practice(spec.path)}"
+        for spec in labels.group_facets
+    ]
     # A copy (`|| ''`) of the description, made in a subquery kept whole by OFFSET 0: the
     # cell expression reads the value several times, and would otherwise decompress the
     # stored description each time.
@@ -180,6 +191,7 @@ def _csv_lines_sql(labels, quote):
             f" {_fixed_value_cell(spec, practice)} AS {spec.param}," for spec in labels.fixed_facets
         )
         + "".join(f" p.{practice(spec.path)} AS {spec.param}," for spec in labels.field_facets)
+        + "".join(f" {spec.param}_groups.cell AS {spec.param}," for spec in labels.group_facets)
         + " coalesce(regions.cells, %(no_region_cells)s) AS region,"
         f" p.{practice('link')} AS link,"
         + "".join(f" p.{practice(column)} AS {column}," for column in PLAIN_COLUMNS)
@@ -190,6 +202,7 @@ def _csv_lines_sql(labels, quote):
         f" LEFT JOIN tag_sets ON tag_sets.practice_id = p.{practice('id')}"
         f" {' '.join(tag_joins)}"
         f"{''.join(choice_joins)}"
+        f"{''.join(group_joins)}"
         " LEFT JOIN unnest(%(region_ids)s::bigint[], %(region_cells)s::text[])"
         f" AS regions (id, cells) ON regions.id = p.{practice('region')}"
         " LEFT JOIN unnest(%(country_codes)s::text[], %(country_cells)s::text[])"
@@ -248,6 +261,7 @@ def _line_cells(labels) -> list[str]:
         "url": _csv_cell_sql("(%(url_prefix)s::text || slug || '/')"),
         **{spec.csv_column: spec.param for spec in labels.fixed_facets},
         **{spec.csv_column: _csv_cell_sql(spec.param) for spec in labels.field_facets},
+        **{spec.csv_column: f"coalesce({spec.param}, '')" for spec in labels.group_facets},
         "region_code": "region",
         "link": _csv_cell_sql("link"),
         "updated": "updated",  # an ISO date: never starts like a formula, never needs quotes

@@ -3,7 +3,8 @@ of everything a practice's row refers to, read by id in plain SQL (``practices.d
 
 Which columns hold what comes from the registry: a facet stored as tags (``registry.TAGS``)
 or as a foreign key of the practice (``registry.CHOICE``) is written generically; the
-country, the region and its typology are columns of the practice itself.
+country, the region and its typology are columns of the practice itself; the country groups
+(``registry.GROUPS``) are named from the country.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from practices.db import rows_where_in
 from practices.models import Practice, Region
 from practices.search.facets.registry import (
     CHOICE,
+    GROUPS,
     TAGS,
     field_facets,
     of_kind,
@@ -47,6 +49,10 @@ class Labels:
         self.fixed_facets = with_fixed_values()
         self.field_facets = field_facets()
         self.country_names = dict(countries)
+        # param -> {stored value: the names of its groups}, for the facets of groups; a
+        # value in no group is absent (its cell is empty)
+        self.group_facets = of_kind(GROUPS)
+        self.group_names = {spec.param: _group_names(spec) for spec in self.group_facets}
         # param -> {id: name}, for the facets held in a foreign key of the practice
         self.choices = {
             spec.param: dict(spec.model.objects.using(database).values_list("pk", "name"))
@@ -93,6 +99,14 @@ class Labels:
                 names = self.tag_names[spec.csv_names_column]
                 joined[spec.csv_names_column] = _joined(grouped, names)
         return joined
+
+
+def _group_names(spec) -> dict:
+    names: dict[str, list[str]] = {}
+    for group in spec.groups():
+        for value in group.codes:
+            names.setdefault(value, []).append(group.name)
+    return {value: LIST_SEPARATOR.join(group_names) for value, group_names in names.items()}
 
 
 def _joined(tag_ids_by_practice, labels) -> dict:

@@ -55,7 +55,7 @@ def _most_shared(database, practice_id, tags) -> list[int]:
     practices sharing at least that many, so no query counts links across the database (at
     100,000 practices that query took 150 ms)."""
     index = current_index(database)
-    params = {spec.path: spec.param for spec in FACETS}
+    params = {spec.path: spec.param for spec in FACETS if not spec.kind.derived}
     tag_bits = [index.bits[params[name]].get(tag, 0) for name, ids in tags.items() for tag in ids]
     # at_least[n]: the practices sharing n or more of the tags
     at_least = [index.everything] + [0] * len(tag_bits)

@@ -78,6 +78,10 @@
   }
 
   function closePanel() {
+    // an address that opened the filters (#filters) no longer describes the page
+    if (window.location.hash === "#filters") {
+      window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+    }
     form.classList.remove("filters-open");
     covered().forEach(function (element) { element.inert = false; });
     var toggle = form.querySelector(".filters-toggle");
@@ -99,6 +103,12 @@
         var wanted = event.target.value.trim().toLowerCase();
         list.querySelectorAll("li").forEach(function (item) {
           item.hidden = wanted !== "" && item.textContent.toLowerCase().indexOf(wanted) === -1;
+        });
+        // what is typed is looked for among the options behind "show all" too, which fold
+        // again when the box is emptied (unless they were open before)
+        list.querySelectorAll("details").forEach(function (more) {
+          if (wanted !== "" && !more.open) { more.open = true; more.dataset.openedToFind = "true"; }
+          if (wanted === "" && more.dataset.openedToFind) { more.open = false; delete more.dataset.openedToFind; }
         });
       });
     });
@@ -159,4 +169,7 @@
   });
   window.history.replaceState({ search: true }, "", window.location.href);
   enhance();
+  // An address that names the filters (the home page's places link so) opens them on a
+  // phone, as the anchor shows them without JavaScript.
+  if (window.location.hash === "#filters" && phone.matches) openPanel(true);
 })();

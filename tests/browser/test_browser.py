@@ -274,6 +274,66 @@ def test_on_a_phone_results_come_first_and_the_filters_open_over_them(
     context.close()
 
 
+NORDIC_GREEN_SKILLS = [
+    "Cluster Excellence Denmark (CED)",
+    "Innovation Networks Denmark",
+    "NCE - Norwegian Centres of Expertise",
+]
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_nordic_green_transition_and_skills_take_four_taps_from_the_home_page(
+    sample_practices, live_server, browser, javascript
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=javascript,
+    )
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/")
+    taps = []
+
+    def tap(locator, step):
+        locator.tap()
+        taps.append(step)
+
+    # 1: a place on the home page opens the search with its filters in sight
+    tap(phone.get_by_role("link", name="Nordic countries"), "Nordic countries")
+    phone.wait_for_url("**country_group=nordic#filters")
+    assert phone.locator("#filters").is_visible()
+    expect(phone.locator("#country_group-nordic")).to_be_checked()
+    # 2, 3: the themes, each box a tap (with a script the results follow at once)
+    tap(phone.locator("#facet-priority").get_by_text("Green transition"), "Green transition")
+    if javascript:
+        phone.wait_for_url("**priority=green-transition*")
+    tap(phone.locator("#facet-challenge").get_by_text("Skills"), "Skills")
+    if javascript:
+        phone.wait_for_url("**challenge=skills*")
+        expect(phone.get_by_role("link", name="Show 3 results")).to_be_visible()
+        screenshot(phone, "phone-nordic-green-skills-filters")
+        # 4: back to the results, which the panel covered
+        tap(phone.get_by_role("link", name="Show 3 results"), "Show 3 results")
+        assert not phone.locator("#filters").is_visible()
+    else:
+        # 4: without a script the form is sent, and the page comes back with its results
+        tap(phone.get_by_role("button", name="Apply filters"), "Apply filters")
+        phone.wait_for_url("**challenge=skills*")
+    assert len(taps) <= 4, taps
+    assert result_count(phone).startswith("3 practices")
+    titles = phone.locator(".result-list h3 a")
+    assert titles.all_inner_texts() == NORDIC_GREEN_SKILLS
+    first = titles.first.bounding_box()
+    assert first["y"] >= 0 and first["y"] + first["height"] <= 844, first  # in sight
+    query = phone.url.split("?", 1)[1].split("#")[0]
+    assert sorted(query.split("&")) == [
+        "challenge=skills", "country_group=nordic", "priority=green-transition",
+    ]  # fmt: skip
+    screenshot(phone, f"phone-nordic-green-skills-{'js' if javascript else 'no-js'}")
+    context.close()
+
+
 @pytest.mark.parametrize(
     ("name", "path"),
     [
@@ -592,11 +652,24 @@ def test_a_long_facet_narrows_as_one_types_and_axe_finds_nothing_on_a_phone(
     count, report = axe_violations(phone)
     assert count == 0, report
     phone.get_by_role("button", name=re.compile(r"^Filters")).click()
-    phone.locator("#facet-country summary").click()
+    phone.locator("#facet-country > summary").click()
+    # the countries with results first, the others (no skills practice) behind "show all"
+    expect(phone.locator("#facet-country-more")).not_to_have_attribute("open", "")
     phone.locator("#facet-country").get_by_label("Find in this list").fill("nor")
     visible = phone.locator("#facet-country .facet-options li:visible")
     expect(visible).to_have_count(1)
     assert visible.first.inner_text().startswith("Norway")
+    # what is typed is found behind "show all" too
+    phone.locator("#facet-country").get_by_label("Find in this list").fill("cyp")
+    expect(visible).to_have_count(1)
+    assert visible.first.inner_text().startswith("Cyprus (0")
+    # and "show all" opens from the keyboard
+    phone.locator("#facet-country").get_by_label("Find in this list").fill("")
+    phone.locator("#facet-country-more > summary").focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#facet-country-more")).to_have_attribute("open", "")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.id") == "country-CY"
     screenshot(phone, "phone-filters-country-box")
     count, report = axe_violations(phone)
     context.close()

@@ -37,6 +37,17 @@ def test_every_number_on_the_home_page_is_what_its_link_shows(sample_practices, 
     assert totals["countries"] == len(published_countries) == 13
     content = response.content.decode()
     assert '<a href="/practices/?challenge=skills">Skills</a>' in content
+    (places,) = response.context["place_points"]
+    assert places[0] == "Country group"
+    assert [(entry.label, entry.count) for entry in places[1]] == [
+        ("EU-27", 10), ("EFTA", 2), ("Nordic countries", 5), ("Baltic states", 2),
+        ("Western Balkans", 1), ("Eastern Partnership", 1), ("EU candidate countries", 3),
+        ("Rest of the world", 0),
+    ]  # fmt: skip
+    for entry in places[1]:
+        assert entry.count == result_count(client, entry.query), entry
+    # a place opens the filters, to narrow by theme next
+    assert '<a href="/practices/?country_group=nordic#filters">Nordic countries</a>' in content
 
 
 def test_the_home_page_lists_the_most_recently_updated_practices(sample_practices, client):

@@ -61,7 +61,7 @@ class IndexEngine:
             keys = self.criteria.selected[spec.param]
             if not keys or spec.param == leave_out:
                 continue
-            values = self.index.bits[spec.param]
+            values = self.facet_bits[spec.param]
             if self.criteria.conjoined(spec):
                 for key in keys:
                     bits &= values.get(key, 0)
@@ -84,12 +84,18 @@ class IndexEngine:
         # counts (choosing Finland must not turn Denmark's count to zero).
         own_left_out = not self.criteria.conjoined(spec) and self.criteria.selected[spec.param]
         within = self._combine(leave_out=spec.param) if own_left_out else self.results
-        return {key: (within & bits).bit_count() for key, bits in self.index.bits[param].items()}
+        return {key: (within & bits).bit_count() for key, bits in self.facet_bits[param].items()}
+
+    @cached_property
+    def facet_bits(self) -> dict[str, dict]:
+        """For each facet, {value key: bitset}: the index's own, and those a derived facet
+        makes of another's (a country group's of its countries', a few dozen ORs)."""
+        return {spec.param: spec.kind.index_bits(spec, self.index) for spec in FACETS}
 
     def present_values(self, spec) -> list:
         """The values of a facet without a taxonomy that published practices hold: countries,
         or every year from the earliest start to the latest end (or this year)."""
-        values = list(self.index.bits[spec.param])
+        values = list(self.facet_bits[spec.param])
         if spec.end_path and values:
             return list(range(min(values), max(values) + 1))
         return values

@@ -15,8 +15,14 @@ from practices.search.facet_index.structure import FacetIndex
 from practices.search.facets.registry import FACETS, TAGS
 
 
+def _stored():
+    """The facets the index holds bits of: all but those derived from another's
+    (``FacetKind.derived``), whose bits the engine makes when it searches."""
+    return [spec for spec in FACETS if not spec.kind.derived]
+
+
 def _single_valued():
-    return [spec for spec in FACETS if not spec.multi_valued]
+    return [spec for spec in _stored() if not spec.multi_valued]
 
 
 def _spans():
@@ -63,7 +69,7 @@ def build_index(using, version, *, logged: bool) -> FacetIndex:
     # Read a batch at a time (at 1,000,000 practices the rows and links held at once took
     # most of a worker's memory), into bitmaps that double when a position passes their end.
     published = Practice.objects.using(using).published()
-    maps: dict[str, dict] = {spec.param: {} for spec in FACETS}
+    maps: dict[str, dict] = {spec.param: {} for spec in _stored()}
 
     def mark(param, key, position):
         bitmap = maps[param].get(key)

@@ -55,7 +55,7 @@ def applied(using, index, version) -> tuple[FacetIndex, int] | None:
         late = _placed(using, slot_of, ids, late, moved, emptied)
         if late is None:
             return None
-    fresh: dict[str, dict] = {spec.param: {} for spec in FACETS}
+    fresh: dict[str, dict] = {param: {} for param in index.bits}
     marks = build.marker()
     for practice_id, row in rows.items():
         position = slot_of[practice_id]

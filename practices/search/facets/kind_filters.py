@@ -1,5 +1,6 @@
 """The django-filter filters of the facets that Django's own do not cover: taxonomy values
-by slug (all or any of them), a few fixed values by slug, the years a practice runs."""
+by slug (all or any of them), a few fixed values by slug, the years a practice runs, groups
+of another facet's values."""
 
 import django_filters
 from django import forms
@@ -48,6 +49,21 @@ class FixedValuesFilter(django_filters.MultipleChoiceFilter):
             return queryset
         stored = [self.spec.stored(slug) for slug in value]
         return queryset.filter(**{f"{self.field_name}__in": stored})
+
+
+class GroupsFilter(django_filters.MultipleChoiceFilter):
+    """Groups of the values of another field, named by slug: ``?country_group=nordic``; a
+    practice whose value is in any chosen group matches."""
+
+    def __init__(self, *args, spec, **kwargs):
+        self.spec = spec
+        kwargs["choices"] = [(group.slug, group.name) for group in spec.groups()]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__in": sorted(self.spec.members(value))})
 
 
 class ActiveInYearFilter(django_filters.MultipleChoiceFilter):

@@ -11,12 +11,17 @@ questions the rest of the code asks of a facet (in the manner of Datasette's ``f
 - ``sql_counts(spec, engine, within)``: {key: results} for the SQL engine;
 - ``openapi_item(spec)``: the JSON schema of one value, and its bounds in words;
 - ``column_values(spec)``: what the CSV column holds, in words, and its values;
-- ``values_of(spec, practice)``: (slug, name) of each value a practice holds, for its page.
+- ``values_of(spec, practice)``: (slug, name) of each value a practice holds, for its page;
+- ``index_bits(spec, index)``: {key: bitset} of the in-memory index (``derived`` kinds make
+  theirs from another facet's, and the index stores nothing of them).
 
 A facet of an existing kind is therefore one registry entry (``registry.FACETS``) plus its
 model field and migration. The kinds read the registry's ``FacetSpec`` only through its
 declared attributes, so this module imports nothing of the registry.
 """
+
+from functools import reduce
+from operator import or_
 
 import django_filters
 from django import forms
@@ -28,6 +33,7 @@ from practices.csv_format import LIST_SEPARATOR
 from practices.search.facets.kind_filters import (
     ActiveInYearFilter,
     FixedValuesFilter,
+    GroupsFilter,
     SlugMultipleChoiceFilter,
     active_in,
 )
@@ -38,6 +44,7 @@ class FacetKind:
     """A way of storing a facet's values; the subclasses below are the ways there are."""
 
     name = ""
+    derived = False  # its values stand for values of another facet: nothing of it is stored
 
     def __repr__(self):
         return self.name
@@ -65,6 +72,9 @@ class FacetKind:
     def sql_counts(self, spec, engine, within) -> dict:
         rows = within.order_by().values_list(spec.path).annotate(count=Count("pk"))
         return {key: count for key, count in rows if key is not None}
+
+    def index_bits(self, spec, index) -> dict:
+        return index.bits[spec.param]
 
     def openapi_item(self, spec) -> tuple[dict, str]:
         values = self.url_values(spec)
@@ -252,6 +262,59 @@ class Span(FacetKind):
         return list(range(bounds["first"], bounds["last"] + 1))
 
 
+class Groups(FacetKind):
+    """Groups of another facet's stored values, each named by a slug (country groups,
+    ``practices.country_groups``): a group stands for its values, so the facet is filtered
+    and counted through the field it groups and stores nothing of its own. Groups may
+    overlap; any chosen group matches (their union), and a group's count leaves the facet's
+    own selection out, as a single choice's does."""
+
+    name = "groups"
+    derived = True
+
+    def filter(self, spec):
+        return GroupsFilter(
+            spec=spec,
+            field_name=spec.path,
+            widget=forms.CheckboxSelectMultiple,
+            distinct=False,
+            label=spec.label,
+        )
+
+    def url_values(self, spec):
+        return [group.slug for group in spec.groups()]
+
+    def key_of(self, spec):
+        return str
+
+    def options(self, spec, engine):
+        return [(group.slug, group.slug, group.name) for group in spec.groups()]
+
+    def sql_counts(self, spec, engine, within):
+        """The results in each group, from the results counted by stored value in one query
+        (a practice holds one value, so a group's count is the sum of its values' counts)."""
+        by_value = super().sql_counts(spec, engine, within)
+        return {
+            group.slug: sum(by_value.get(value, 0) for value in group.codes)
+            for group in spec.groups()
+        }
+
+    def index_bits(self, spec, index):
+        by_value = index.bits[spec.groups_of]
+        return {
+            group.slug: reduce(or_, (by_value[value] for value in group.codes & by_value.keys()), 0)
+            for group in spec.groups()
+        }
+
+    def values_of(self, spec, practice):
+        value = str(getattr(practice, spec.field.attname) or "")
+        return [(group.slug, group.name) for group in spec.groups() if value in group.codes]
+
+    def column_values(self, spec):
+        names = [group.name for group in spec.groups()]
+        return f"names, separated by '{LIST_SEPARATOR}'; may be empty", names
+
+
 def _sorted(spec, choices):
     if spec.options_by_name:
         choices.sort(key=lambda choice: choice[2])
@@ -259,4 +322,4 @@ def _sorted(spec, choices):
 
 
 TAGS, CHOICE, THROUGH, FIELD = Tags(), Choice(), Through(), Field()
-FIXED, SPAN = FixedValues(), Span()
+FIXED, SPAN, GROUPS = FixedValues(), Span(), Groups()

@@ -34,10 +34,27 @@ class Facet:
     long: bool = False  # many options: shown folded until something in it is chosen
     switchable: bool = False  # all or any of the chosen values (``<param>_match``)
     any_of: bool = False  # the search asks for any of the chosen values
+    # the options without results behind "show all" (``FacetSpec.fold_empty_options``)
+    folds_empty: bool = False
 
     @property
     def selected(self):
         return [option for option in self.options if option.selected]
+
+    @property
+    def shown_first(self):
+        """The options listed at once: all of them, or, where the facet folds the empty
+        ones, those with results in this search and those chosen."""
+        if not self.folds_empty:
+            return self.options
+        return [option for option in self.options if option.count or option.selected]
+
+    @property
+    def behind_show_all(self):
+        """The options behind "show all": those without results, not chosen."""
+        if not self.folds_empty:
+            return []
+        return [option for option in self.options if not (option.count or option.selected)]
 
 
 def facet_list(engine, params: QueryDict) -> list[Facet]:
@@ -53,6 +70,7 @@ def facet_list(engine, params: QueryDict) -> list[Facet]:
             long=spec.long,
             switchable=spec.switchable,
             any_of=spec.switchable and params.get(spec.match_param) == ANY,
+            folds_empty=spec.fold_empty_options,
         )
         known = set()
         for key, slug, name in spec.kind.options(spec, engine):

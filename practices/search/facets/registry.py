@@ -18,11 +18,13 @@ one value per practice, and any selected value matches (OR).
 This module imports only the models; everything that reads it lives below it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
 
+from practices.country_groups import country_groups
 from practices.csv_format import COLUMNS
 from practices.models import (
     BudgetRange,
@@ -40,6 +42,7 @@ from practices.search.facets.kinds import (
     CHOICE,
     FIELD,
     FIXED,
+    GROUPS,
     SPAN,
     TAGS,
     THROUGH,
@@ -48,7 +51,7 @@ from practices.search.facets.kinds import (
 
 # How a facet's values are stored decides how it is filtered, counted, listed, documented and
 # written; each way is a class of ``kinds`` (re-exported here: ``of_kind(TAGS)``).
-__all__ = ["CHOICE", "FIELD", "FIXED", "SPAN", "TAGS", "THROUGH", "FacetKind"]
+__all__ = ["CHOICE", "FIELD", "FIXED", "GROUPS", "SPAN", "TAGS", "THROUGH", "FacetKind"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class FacetSpec:
     model: type[models.Model] | None = None  # the taxonomy; None for a field with choices
     multi_valued: bool = False
     long: bool = False  # many options: the page shows them folded until one is chosen
+    # many options, few with results in a narrow search: those without come behind "show all"
+    fold_empty_options: bool = False
     csv_by_slug: bool = False  # the CSV cell holds slugs, not names
     csv_names_column: str = ""  # with csv_by_slug: the column of the names beside the slugs
     # its columns written and read by the exchange's own code (the country, with its name)
@@ -69,10 +74,17 @@ class FacetSpec:
     fixed_values: tuple[tuple[str, object, str], ...] = ()
     # For a span: the field that ends it (``path`` starts it); empty means "still running".
     end_path: str = ""
+    # For groups of another facet's values (country groups): the groups, each with its slug,
+    # name and the stored ``codes`` it stands for; and the parameter of the facet grouped,
+    # whose field is ``path``.
+    groups: Callable[[], tuple] | None = None
+    groups_of: str = ""
 
     @cached_property
     def kind(self) -> FacetKind:
         """How its values are stored (``kinds``), told from its declaration and its field."""
+        if self.groups is not None:
+            return GROUPS
         if self.end_path:
             return SPAN
         if "__" in self.path:
@@ -117,6 +129,11 @@ class FacetSpec:
         """The value a fixed-value facet stores for ``slug`` (``evaluated=yes`` -> True)."""
         return {value_slug: value for value_slug, value, _ in self.fixed_values}[slug]
 
+    def members(self, slugs) -> frozenset:
+        """The stored values the chosen groups of a group facet stand for, together."""
+        chosen = set(slugs)
+        return frozenset().union(*(g.codes for g in self.groups() if g.slug in chosen))
+
     def slug_of(self, value) -> str:
         """The slug of a stored value of a fixed-value facet; "" for none (unknown)."""
         return {value: value_slug for value_slug, value, _ in self.fixed_values}.get(value, "")
@@ -125,6 +142,8 @@ class FacetSpec:
     def _choice_names(self) -> dict:
         if self.fixed_values:
             return {value: label for _, value, label in self.fixed_values}
+        if self.groups is not None:
+            return {group.slug: group.name for group in self.groups()}
         # a span's years have no names but themselves
         return {value: str(name) for value, name in self.field.choices or ()}
 
@@ -173,12 +192,23 @@ FACETS: tuple[FacetSpec, ...] = (
         csv_names_column="recommendation_names",
     ),
     FacetSpec("typology", "region__typology", "Region typology", "typology", Typology),
+    # Before the countries: a group is the broader choice. Its CSV column is written for
+    # readers and ignored by the import (the country says it all).
+    FacetSpec(
+        "country_group",
+        "country",
+        "Country group",
+        "country_groups",
+        groups=country_groups,
+        groups_of="country",
+    ),
     FacetSpec(
         "country",
         "country",
         "Country",
         "country",
         long=True,
+        fold_empty_options=True,
         options_by_name=True,
         csv_by_hand=True,
     ),

@@ -47,6 +47,16 @@ def test_admin_list_filters_and_searches(sample_practices, staff_client):
         "norwegian-arena-programme",
         "nce-norwegian-centres-expertise",
     }
+    response = staff_client.get(url, {"country_group": "efta"})
+    assert {p.slug for p in response.context["cl"].result_list} == {
+        "norwegian-arena-programme",
+        "nce-norwegian-centres-expertise",
+    }
+    response = staff_client.get(url, {"country_group": "baltic"})
+    assert {p.slug for p in response.context["cl"].result_list} == {
+        "cluster-programme-latvia",
+        "inolink-project-clusters",
+    }
 
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)

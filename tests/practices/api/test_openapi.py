@@ -111,6 +111,10 @@ def test_the_filters_list_their_allowed_values_from_the_taxonomies(sample_practi
         "items": {"type": "string", "enum": challenges},
     }
     assert parameters["evaluated"]["items"]["enum"] == ["yes", "no"]
+    assert parameters["country_group"]["items"]["enum"] == [
+        "eu27", "efta", "nordic", "baltic", "western-balkans", "eastern-partnership",
+        "eu-candidates", "rest-of-world",
+    ]  # fmt: skip
     assert parameters["year"]["items"] == {"type": "integer", "minimum": 1900, "maximum": 2100}
     assert parameters["page"] == {"type": "integer", "minimum": 1, "default": 1}
     assert parameters["page_size"]["minimum"] == 1 and parameters["page_size"]["maximum"] == 100

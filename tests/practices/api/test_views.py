@@ -86,7 +86,7 @@ def test_a_practice_carries_its_facts(taxonomies, client):
         evaluated=True,
     )
     body = client.get("/api/practices/facts/").json()
-    assert {name: body[name] for name in list(body)[-9:]} == {
+    assert {name: body[name] for name in list(body)[-10:]} == {
         "instrument_types": [{"slug": "innovation-vouchers", "name": "Innovation vouchers"}],
         "budget_range": {"slug": "5m-20m", "name": "5M-20M"},
         "evaluated": True,
@@ -96,6 +96,11 @@ def test_a_practice_carries_its_facts(taxonomies, client):
         "organisation": "Business Finland",
         "evaluation_links": ["https://example.eu/r1", "https://example.eu/r2"],
         "source_id": "http://stip.oecd.org/2021/data/policyInitiatives/99",
+        # derived from the country, as the CSV's column
+        "country_groups": [
+            {"slug": "eu27", "name": "EU-27"},
+            {"slug": "nordic", "name": "Nordic countries"},
+        ],
     }
 
 

@@ -59,8 +59,9 @@ def test_the_columns_are_the_public_contract(sample_practices, client):
         "instrument_types,budget_range,evaluated,target_groups,"
         # then the practice's plain fields
         "start_year,end_year,organisation,evaluation_links,source_id,"
-        # then what the import ignores: the page's address, the recommendations' names
-        "url,recommendation_names"
+        # then what the import ignores: the page's address, the recommendations' names,
+        # the groups of the country
+        "url,recommendation_names,country_groups"
     )
 
 
@@ -98,6 +99,7 @@ def test_a_row_holds_names_joined_and_recommendation_slugs(sample_practices, cli
             "Use clusters to initiate new and to reinforce existing Public-Private Partnerships"
             " (PPPs); Develop an active role of clusters in local labour markets"
         ),
+        "country_groups": "EU-27; Nordic countries",
     }
     assert row["description"].startswith("The City of Helsinki invests EUR 9.7 million")
     assert "\n\nThe measure is not aimed at clusters" in row["description"]
@@ -142,6 +144,7 @@ def test_a_row_holds_the_facts_of_the_practice(taxonomies, client):
         "source_id": "http://stip.oecd.org/2021/data/policyInitiatives/99",
         "url": "http://testserver/practices/facts/",
         "recommendation_names": "",
+        "country_groups": "EU-27; Nordic countries",
     }
 
 

@@ -111,6 +111,19 @@ def test_reimporting_an_export_changes_nothing(sample_practices, client):
     assert database_snapshot() == before
 
 
+def test_the_country_groups_column_is_written_for_readers_and_ignored(sample_practices, client):
+    exported = exported_rows(client)
+    assert {row["country_groups"] for row in exported if row["country"] == "NO"} == {
+        "EFTA; Nordic countries"
+    }
+    for row in exported:
+        row["country_groups"] = "Atlantis"  # derived from the country: nothing to check
+    before = database_snapshot()
+    report = import_practices(as_csv_file(exported))
+    assert report.ok and len(report.unchanged) == 15
+    assert database_snapshot() == before
+
+
 def test_a_changed_row_updates_the_practice_by_slug(sample_practices, client):
     exported = export_bytes(client).decode("utf-8-sig")
     changed = exported.replace(

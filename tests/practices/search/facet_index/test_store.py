@@ -26,6 +26,8 @@ SEARCHES = [
     "priority=resilience&priority=green-transition&priority_match=any&challenge=skills",
     "challenge=skills&challenge=value-chains&challenge_match=any&country=FI&country=DK",
     "q=cluster&support=intelligence&support=networking&support_match=any",
+    "country_group=nordic&country_group=baltic&challenge=innovation",
+    "country_group=eu27&country=FI&priority=resilience",
 ]
 
 

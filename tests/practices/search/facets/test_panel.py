@@ -7,7 +7,8 @@ from tests.searching import search_practices
 
 pytestmark = pytest.mark.django_db
 
-SINGLE_VALUED = {"territorial_validity", "typology", "country"}
+# any chosen value matches: an option is counted as the only value of its facet
+SINGLE_VALUED = {"territorial_validity", "typology", "country", "country_group"}
 
 
 def facets_for(query_string):
@@ -34,6 +35,7 @@ def count_by_clicking(query_string, param, slug):
         "challenge=skills&priority=green-transition",
         "challenge=skills&priority=green-transition&support=intelligence",
         "country=FI&country=DK",
+        "country_group=nordic&country_group=baltic&challenge=skills",
         "q=cluster&territorial_validity=national",
         "typology=creative-digital-capitals",
     ],
@@ -71,6 +73,33 @@ def test_countries_list_only_those_with_published_practices_by_name(sample_pract
     assert names == sorted(names)
     assert len(names) == 13  # 15 practices; Norway and Denmark hold two each
     assert "Finland" in names and "Moldova" in names and "Germany" not in names
+
+
+def test_countries_with_results_come_first_and_the_rest_behind_show_all(sample_practices):
+    country = facets_for("country=BE&challenge=skills")["country"]
+    first = [(o.name, o.count, o.selected) for o in country.shown_first]
+    assert first == [
+        ("Belgium", 1, True),
+        ("Denmark", 2, False),
+        ("Finland", 1, False),
+        ("France", 1, False),
+        ("Lithuania", 1, False),
+        ("Norway", 1, False),
+        ("Portugal", 1, False),
+        ("Türkiye", 1, False),
+    ]
+    behind = [option.name for option in country.behind_show_all]
+    assert behind == ["Cyprus", "Latvia", "Moldova", "Montenegro", "Poland"]
+    assert all(option.count == 0 for option in country.behind_show_all)
+    # nothing folded where every country has results, nor in another facet
+    assert not facets_for("")["country"].behind_show_all
+    typology = facets_for("country=FI")["typology"]
+    assert typology.shown_first == typology.options and not typology.behind_show_all
+
+
+def test_a_chosen_country_without_results_stays_in_sight(sample_practices):
+    country = facets_for("country=CY&challenge=value-chains&country_group=baltic")["country"]
+    assert ("Cyprus", 0) in [(o.name, o.count) for o in country.shown_first]
 
 
 def test_an_option_with_no_results_shows_zero(sample_practices):
