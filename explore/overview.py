@@ -6,12 +6,13 @@ functions here that read its facets."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django_countries import countries
 
 from explore import world_map
 from factsheets.models import CountryFactsheet
+from opendata.freshness import last_change
 from practices.models import Practice, Recommendation, Region, Typology
 from practices.search.selector import search
 
@@ -58,10 +59,14 @@ def entry_points(everything, params=ENTRY_FACETS) -> list[tuple[str, list[Entry]
 
 
 def totals(everything) -> dict:
-    """How many published practices, from how many countries, last updated when."""
+    """How many published practices, from how many countries, and when the published data
+    last changed (the data page's "Last changed", the same moment)."""
     countries = [option for option in _facet(everything, "country").options if option.count]
-    last = Practice.objects.published().aggregate(last=Max("updated_at"))["last"]
-    return {"practices": everything.count, "countries": len(countries), "last_update": last}
+    return {
+        "practices": everything.count,
+        "countries": len(countries),
+        "last_update": last_change(),
+    }
 
 
 def recently_updated(count: int = 5):

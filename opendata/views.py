@@ -1,26 +1,14 @@
-import datetime
-
-from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from factsheets.models import CountryFactsheet
 from opendata import catalogue, columns
+from opendata.freshness import last_change
 from practices.exchange import dataset
 from practices.models import Practice
 
 JSON_LD = "application/ld+json"
-
-
-def last_change() -> datetime.datetime:
-    """When the published data last changed: a practice's or a factsheet's last save."""
-    moments = [
-        Practice.objects.published().aggregate(last=Max("updated_at"))["last"],
-        CountryFactsheet.objects.aggregate(last=Max("updated_at"))["last"],
-    ]
-    known = [moment for moment in moments if moment]
-    return max(known) if known else timezone.now()
 
 
 def data_page(request):

@@ -58,6 +58,26 @@ def test_the_home_page_lists_the_most_recently_updated_practices(sample_practice
     assert "draft" not in recent
 
 
+def test_the_home_page_and_the_data_page_give_the_same_last_change(sample_practices, client):
+    import datetime
+
+    from factsheets.models import CountryFactsheet
+
+    latest_practice = Practice.objects.published().latest("updated_at").updated_at
+    make_practice(slug="draft", is_published=False)  # a draft's save changes nothing public
+    assert client.get("/").context["totals"]["last_update"] == latest_practice
+    # a factsheet saved later is a change of the published data on both pages
+    CountryFactsheet.objects.create(country="MD", policy_level="none")
+    later = CountryFactsheet.objects.get(country="MD").updated_at
+    assert later > latest_practice
+    home = client.get("/")
+    data = client.get("/data/")
+    assert home.context["totals"]["last_update"] == data.context["changed"] == later
+    day = later.astimezone(datetime.UTC).strftime("%Y-%m-%d")
+    assert f'<time datetime="{day}">' in home.content.decode()
+    assert f'<time datetime="{day}T' in data.content.decode()
+
+
 def cells_of(table):
     for name, query, total, cells in table.rows:
         yield name, query, total
