@@ -146,6 +146,7 @@ def compare(data) -> Comparison:
 # gives them; any other facet of the registry follows them (``_other_facets``).
 LAID_OUT = {
     "country": "Country",
+    "country_group": "Country groups",
     "territorial_validity": "Territorial validity",
     "budget": "Yearly budget (EUR)",
     "instrument": "Type of instrument",
@@ -171,6 +172,7 @@ def rows_of(practices: list[Practice]) -> list[Row]:
     """Each row of the comparison of ``practices`` (fetched ``with_tags``)."""
     rows = [
         _facet_row("country", practices),
+        _facet_row("country_group", practices),
         _facet_row("territorial_validity", practices),
         Row("Years", tuple(Cell(text=period(practice)) for practice in practices)),
         Row(

@@ -71,6 +71,7 @@ def test_the_comparison_lays_out_every_field_in_order_with_each_practices_values
     table = {row.label: [shown(cell) for cell in row.cells] for row in comparison.rows}
     assert list(table) == [
         "Country",
+        "Country groups",
         "Territorial validity",
         "Years",
         "Responsible organisation",
@@ -89,6 +90,10 @@ def test_the_comparison_lays_out_every_field_in_order_with_each_practices_values
         "Source",
     ]
     assert table["Country"] == [["Finland"], ["Norway"]]
+    assert table["Country groups"] == [
+        ["EU-27", "Nordic countries ✓"],
+        ["EFTA", "Nordic countries ✓"],
+    ]
     assert table["Territorial validity"] == [["Regional"], ["National"]]
     assert table["Years"] == [["2019 – no end year given"], ["2015–2021"]]
     assert table["Responsible organisation"] == [
