@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django_countries import countries
 
 from explore import dashboard, overview, world_map
+from explore.page_cache import kept_until_the_data_changes
 from factsheets.models import CountryFactsheet
 
 
@@ -18,6 +19,7 @@ def home(request):
     return render(request, "explore/home.html", context)
 
 
+@kept_until_the_data_changes
 def themes(request):
     """The themes against each other, and where no practice exists yet (the gaps)."""
     everything = overview.everything()
@@ -70,6 +72,7 @@ def country_list(request):
     return render(request, "explore/country_list.html", context)
 
 
+@kept_until_the_data_changes
 def country_detail(request, code):
     """A country's factsheet, practices and their themes (``/countries/dk/``)."""
     if code != code.lower():
@@ -102,6 +105,7 @@ def country_detail(request, code):
     return render(request, "explore/country_detail.html", context, status=200 if found else 404)
 
 
+@kept_until_the_data_changes
 def compare_countries(request):
     """Two to five countries side by side (``/compare/?country=DK&country=FI``): the address
     is the whole state, so a comparison can be shared. Without countries, a form to pick
