@@ -24,7 +24,7 @@ def five_stip_drafts(taxonomies):
     from practices.models import Practice
 
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        call_command("loaddata", "sample_practices", "stip_practices", verbosity=0)
+        call_command("loaddata", "frozen_samples", "stip_practices", verbosity=0)
     slugs = list(
         Practice.objects.filter(origin="stip").order_by("slug").values_list("slug", flat=True)
     )[:DRAFTS]
