@@ -1,0 +1,70 @@
+"""The interface's languages: English alone switched on, the machinery ready for the other eight."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
+WITH_FRENCH = [("en", "English"), ("fr", "Français")]
+
+
+def test_nine_languages_are_declared_and_english_alone_is_switched_on():
+    assert [code for code, _name, _complete in settings.INTERFACE_LANGUAGES] == [
+        "en", "de", "fr", "it", "es", "pl", "ro", "nl", "pt",
+    ]  # fmt: skip
+    assert settings.LANGUAGES == [("en", "English")]
+    assert settings.LANGUAGE_CODE == "en"
+
+
+def test_english_pages_keep_their_unprefixed_addresses_and_show_no_switcher(client):
+    response = client.get("/practices/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "hreflang" not in html
+    assert "language-switcher" not in html
+    # a browser asking for French gets English, never a redirect
+    response = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert client.get("/fr/practices/").status_code == 404
+
+
+@override_settings(LANGUAGES=WITH_FRENCH)
+def test_a_second_language_answers_under_its_prefix_with_switcher_and_hreflang(client):
+    response = client.get("/fr/practices/?q=skills&country=DE")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in html
+    # both versions named, the search kept
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/practices/?q=skills&amp;country=DE">'
+        in html
+    )
+    assert (
+        '<link rel="alternate" hreflang="fr" href="http://testserver/fr/practices/?q=skills&amp;country=DE">'
+        in html
+    )
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group()
+    assert (
+        'href="/practices/?q=skills&amp;country=DE" hreflang="en" lang="en">English</a>' in switcher
+    )
+    assert 'hreflang="fr" lang="fr" aria-current="true">Français</a>' in switcher
+    # English stays unprefixed, and says so
+    response = client.get("/practices/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+@override_settings(LANGUAGES=WITH_FRENCH)
+def test_machine_addresses_stay_outside_the_language_prefix(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/fr/healthz").status_code == 404
+    assert client.get(settings.API_PREFIX.rstrip("/") + "/").status_code != 404
+    assert client.get("/fr" + settings.API_PREFIX).status_code == 404
+    assert client.get("/fr/admin/").status_code == 404
