@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from explore.charts import Measure, Series, bar_chart, column_chart, shared_scale
 from explore.overview import ReviewCoverage, searched
@@ -201,6 +203,11 @@ class Comparison:
     years: list  # ColumnChart per country, all on one scale
     years_note: str
     coverage: ReviewCoverage  # of the countries' practices together
+
+    @property
+    def names(self) -> str:
+        """ "Denmark, Finland and Sweden": the countries' names as a sentence says them."""
+        return get_text_list([country.name for country in self.countries], gettext("and"))
 
 
 def chosen_countries(values, known: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -68,3 +68,51 @@ def test_machine_addresses_stay_outside_the_language_prefix(client):
     assert client.get(settings.API_PREFIX.rstrip("/") + "/").status_code != 404
     assert client.get("/fr" + settings.API_PREFIX).status_code == 404
     assert client.get("/fr/admin/").status_code == 404
+
+
+# Left in English for now: what only staff see (the admin's, the curators' workspace), and the
+# API's documentation, a page drawn from the OpenAPI description, which stays English with it.
+ENGLISH_TEMPLATES = ("admin/", "curation/", "api/")
+# Attributes a visitor reads or hears: their values are interface text too.
+READ_ATTRIBUTES = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"')
+# Words that are the same in every language (names, not interface text).
+SAME_IN_EVERY_LANGUAGE = {"CC", "BY", "JSON", "Excel", "EC", "OECD", "STIP", "Compass"}
+
+
+def untranslated_words(source):
+    """The visible English words of a template's source once translated text is set aside."""
+    text = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", " ", source, flags=re.S)
+    text = re.sub(r"{#.*?#}", " ", text, flags=re.S)
+    text = re.sub(r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}", " ", text, flags=re.S)
+    text = re.sub(r"{%\s*translate\b.*?%}", " ", text)
+    text = re.sub(r"{{.*?}}", " ", text, flags=re.S)
+    # a literal argument of a tag or filter may be visible: default:"None given"
+    literals = re.findall(r'{%[^%]*?:"([^"]*)"', text)
+    text = re.sub(r"{%.*?%}", " ", text, flags=re.S)
+    read = READ_ATTRIBUTES.findall(text)
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = re.sub(r"&\w+;", " ", text)
+    words = re.findall(r"[A-Za-z][A-Za-z’']+", " ".join([text, *read, *literals]))
+    return [word for word in words if word not in SAME_IN_EVERY_LANGUAGE]
+
+
+def public_templates():
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")):
+        name = path.relative_to(TEMPLATES_DIR).as_posix()
+        if not name.startswith(ENGLISH_TEMPLATES):
+            yield name, path
+
+
+@pytest.mark.parametrize(("name", "path"), list(public_templates()), ids=lambda v: str(v))
+def test_no_public_template_leaves_english_outside_the_translation_machinery(name, path):
+    assert untranslated_words(path.read_text()) == [], name
+
+
+def test_the_check_sees_text_left_outside():
+    assert untranslated_words('<p title="Open it">{% translate "Hi" %} Search</p>') == [
+        "Search",
+        "Open",
+        "it",
+    ]
+    assert untranslated_words("{% blocktranslate %}Two\nlines{% endblocktranslate %}") == []
+    assert untranslated_words('{{ empty|default:"None given" }}') == []
