@@ -1,11 +1,16 @@
 """The interface's languages: English alone switched on, the machinery ready for the other eight."""
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
+
+from practices.models import Practice
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +121,54 @@ def test_the_check_sees_text_left_outside():
     ]
     assert untranslated_words("{% blocktranslate %}Two\nlines{% endblocktranslate %}") == []
     assert untranslated_words('{{ empty|default:"None given" }}') == []
+
+
+@override_settings(LANGUAGES=WITH_FRENCH)
+def test_an_unprefixed_address_stays_english_whatever_the_browser_asks(client):
+    response = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_makemessages_finds_the_interface_strings(tmp_path, monkeypatch):
+    # the sources seen through links from a folder of their own, so that the catalogue is
+    # written there and not into the project's locale/
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("templates", "toolkit", "practices", "explore", "factsheets", "opendata"):
+        (sources / name).symlink_to(Path(settings.BASE_DIR) / name)
+    monkeypatch.chdir(sources)
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        call_command("makemessages", locale=["de"], symlinks=True, verbosity=0)
+    catalogue = (tmp_path / "de" / "LC_MESSAGES" / "django.po").read_text()
+    assert 'msgid "Skip to main content"' in catalogue  # a template's {% translate %}
+    assert 'msgid_plural "%(counter)s practices"' in catalogue  # a count's plural forms
+    assert 'msgid "Strategic challenges (optional)"' in catalogue  # a form's label
+    assert 'msgid "Type of cluster support"' in catalogue  # a facet's label
+    # every template tag made a well-formed entry: msgfmt checks the placeholders
+    po_file = tmp_path / "de" / "LC_MESSAGES" / "django.po"
+    subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "de.mo"), str(po_file)], check=True)
+
+
+@override_settings(LANGUAGES=WITH_FRENCH)
+def test_every_public_page_answers_in_a_second_language(sample_practices, client):
+    practice = Practice.objects.published().first()
+    pages = [
+        "/fr/",
+        "/fr/practices/",
+        "/fr/practices/?q=skills",
+        "/fr/themes/",
+        "/fr/typologies/",
+        "/fr/countries/",
+        "/fr/data/",
+        "/fr/practices/suggest/",
+        f"/fr/practices/{practice.slug}/",
+        f"/fr/countries/{practice.country.code.lower()}/",
+    ]
+    for address in pages:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        html = response.content.decode()
+        assert '<html lang="fr">' in html, address
+        assert 'hreflang="en"' in html, address
