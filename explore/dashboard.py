@@ -220,17 +220,24 @@ def chosen_countries(values, known: dict[str, str]) -> tuple[list[str], list[str
     if unknown:
         listed = ", ".join(f"“{code[:10]}”" for code in unknown[:5])
         problems.append(
-            f"No country with practices or a factsheet has the code {listed}: choose among "
-            f"the countries below."
+            gettext(
+                "No country with practices or a factsheet has the code %(codes)s: choose among "
+                "the countries below."
+            )
+            % {"codes": listed}
         )
     chosen = [code for code in codes if code in known]
     if len(chosen) < FEWEST:
-        problems.append(
-            f"Choose at least {FEWEST} countries to compare"
-            + (f" ({len(chosen)} chosen)." if chosen else ".")
-        )
+        if chosen:
+            problem = gettext(
+                "Choose at least %(fewest)d countries to compare (%(chosen)d chosen)."
+            )
+        else:
+            problem = gettext("Choose at least %(fewest)d countries to compare.")
+        problems.append(problem % {"fewest": FEWEST, "chosen": len(chosen)})
     elif len(chosen) > MOST:
-        problems.append(f"Choose at most {MOST} countries to compare ({len(chosen)} chosen).")
+        problem = gettext("Choose at most %(most)d countries to compare (%(chosen)d chosen).")
+        problems.append(problem % {"most": MOST, "chosen": len(chosen)})
     return chosen, problems
 
 
