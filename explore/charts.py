@@ -13,6 +13,9 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
+
 # The drawing's coordinate system (the SVG's viewBox); it scales to the width it is given.
 WIDTH = 480
 SERIES_COLUMN = 40  # the series' short name left of its bar ("DK", "All")
@@ -108,6 +111,12 @@ class BarChart:
     @property
     def scale_percent(self) -> str:
         return f"{round(self.scale * 100)}%"
+
+    @property
+    def series_names(self) -> str:
+        """Each series with its short name, as a sentence lists them: "Denmark (DK) and All"."""
+        names = [f"{series.name} ({series.short})" for series in self.series]
+        return get_text_list(names, gettext("and"))
 
 
 def bar_chart(slug, title, description, series, rows, *, scale=None) -> BarChart:

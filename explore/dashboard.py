@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from explore.charts import Measure, Series, bar_chart, column_chart, shared_scale
 from explore.overview import ReviewCoverage, searched
@@ -202,6 +204,11 @@ class Comparison:
     years_note: str
     coverage: ReviewCoverage  # of the countries' practices together
 
+    @property
+    def names(self) -> str:
+        """ "Denmark, Finland and Sweden": the countries' names as a sentence says them."""
+        return get_text_list([country.name for country in self.countries], gettext("and"))
+
 
 def chosen_countries(values, known: dict[str, str]) -> tuple[list[str], list[str]]:
     """The country codes a comparison was asked for (``?country=DK&country=FI``), in the
@@ -213,17 +220,24 @@ def chosen_countries(values, known: dict[str, str]) -> tuple[list[str], list[str
     if unknown:
         listed = ", ".join(f"“{code[:10]}”" for code in unknown[:5])
         problems.append(
-            f"No country with practices or a factsheet has the code {listed}: choose among "
-            f"the countries below."
+            gettext(
+                "No country with practices or a factsheet has the code %(codes)s: choose among "
+                "the countries below."
+            )
+            % {"codes": listed}
         )
     chosen = [code for code in codes if code in known]
     if len(chosen) < FEWEST:
-        problems.append(
-            f"Choose at least {FEWEST} countries to compare"
-            + (f" ({len(chosen)} chosen)." if chosen else ".")
-        )
+        if chosen:
+            problem = gettext(
+                "Choose at least %(fewest)d countries to compare (%(chosen)d chosen)."
+            )
+        else:
+            problem = gettext("Choose at least %(fewest)d countries to compare.")
+        problems.append(problem % {"fewest": FEWEST, "chosen": len(chosen)})
     elif len(chosen) > MOST:
-        problems.append(f"Choose at most {MOST} countries to compare ({len(chosen)} chosen).")
+        problem = gettext("Choose at most %(most)d countries to compare (%(chosen)d chosen).")
+        problems.append(problem % {"most": MOST, "chosen": len(chosen)})
     return chosen, problems
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 
 from practices.comparison.choice import choice_of, mark_cards, practice_page_choice, tray_links
 from practices.comparison.table import compare
@@ -64,7 +65,9 @@ def practice_list(request):
         )
     if keywords and not result.count:
         context["suggestions"] = did_you_mean(keywords, result.params)
-    facets, facets_html = result.cached("facet-panel", lambda: _facet_panel(result))
+    # the panel's HTML holds interface text: kept per language
+    panel_key = f"facet-panel:{get_language()}"
+    facets, facets_html = result.cached(panel_key, lambda: _facet_panel(result))
     here = _joined(query_string, f"page={result.page.number}" if result.page.number > 1 else "")
     mark_cards(result.page, choice, here)
     context.update(
@@ -152,7 +155,7 @@ def practice_detail(request, slug):
         return _practice_page(request, slug, back_to_search)
     # The same for everyone until the data changes (its related practices too): kept per
     # data version, like the facet panels.
-    key = f"practice-page:{version}:{slug}"
+    key = f"practice-page:{version}:{get_language()}:{slug}"
     body = cache.get(key)
     if body is None:
         response = _practice_page(request, slug, None)

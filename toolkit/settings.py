@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed ahead of time
     "toolkit.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # after the session, before CommonMiddleware (Django's documented order): the language
+    # comes from the address's prefix (/fr/...); an unprefixed address is English
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "toolkit.context_processors.language_alternates",
             ],
         },
     },
@@ -149,6 +153,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The interface's nine languages, each named in itself (as a language switcher shows them), and
+# whether its catalogue (locale/<code>/LC_MESSAGES/django.po) is complete. Only complete ones are
+# switched on: a half-translated page mixing two languages is worse than an English one. A
+# language is switched on by setting its flag once its catalogue is translated and compiled
+# (docs/languages.md); with English alone, no prefix, switcher or hreflang appears anywhere.
+INTERFACE_LANGUAGES = [
+    ("en", "English", True),
+    ("de", "Deutsch", False),
+    ("fr", "Français", False),
+    ("it", "Italiano", False),
+    ("es", "Español", False),
+    ("pl", "Polski", False),
+    ("ro", "Română", False),
+    ("nl", "Nederlands", False),
+    ("pt", "Português", False),
+]
+LANGUAGES = [(code, name) for code, name, complete in INTERFACE_LANGUAGES if complete]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 # "7 Dec 2026" and "7 Dec 2026, 14:05" wherever a date is shown in Django's formats (the admin)
 FORMAT_MODULE_PATH = ["toolkit.formats"]

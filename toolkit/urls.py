@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -15,13 +16,9 @@ class FaviconView(RedirectView):
         return static("favicon.svg")
 
 
+# Machine addresses stay outside the language prefix: one address each, whatever the language.
 urlpatterns = [
-    # before the overview pages (mounted at the root, with their own /compare/ of countries)
-    path("compare/practices/", include("practices.compare_urls")),
-    path("", include("explore.urls")),
-    path("practices/", include("practices.urls")),
     path(settings.API_PREFIX.lstrip("/"), include("practices.api.urls")),
-    path("data/", include("opendata.urls")),
     # the curators' review workspace: inside the admin's address, its guard and its look
     path("admin/review/", include("curation.urls")),
     path("admin/", admin.site.urls),
@@ -29,5 +26,18 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says (feed readers, bookmarks too).
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
+
+# The public pages, in every switched-on language: /fr/practices/...; English keeps the
+# unprefixed addresses every shared link already uses. The practices' CSV, Excel and feed, and
+# the data page's catalogue record, share their app's URL names, so they answer under a prefix
+# too; the unprefixed address stays the one every page links to in English.
+urlpatterns += i18n_patterns(
+    # before the overview pages (mounted at the root, with their own /compare/ of countries)
+    path("compare/practices/", include("practices.compare_urls")),
+    path("", include("explore.urls")),
+    path("practices/", include("practices.urls")),
+    path("data/", include("opendata.urls")),
+    prefix_default_language=False,
+)
 
 handler404 = "toolkit.views.page_not_found"

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from practices.models import Practice
 
@@ -85,7 +86,10 @@ def choice_of(data) -> Choice:
     notices = []
     if len(slugs) > MOST:
         notices.append(
-            f"At most {MOST} practices can be compared: the first {MOST} you chose are kept."
+            gettext(
+                "At most %(most)d practices can be compared: the first %(most)d you chose are kept."
+            )
+            % {"most": MOST}
         )
         slugs = slugs[:MOST]
     found = {

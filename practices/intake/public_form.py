@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_countries import countries
 
 from practices.intake.slugs import free_slug
@@ -25,7 +27,7 @@ HONEYPOT = "website"  # a field people never see; bots fill every field they fin
 
 def _optional_tags(label, taxonomy):
     return forms.ModelMultipleChoiceField(
-        label=f"{label} (optional)",
+        label=label,
         queryset=taxonomy.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
@@ -34,39 +36,46 @@ def _optional_tags(label, taxonomy):
 
 
 class SuggestionForm(forms.Form):
-    title = forms.CharField(label="Title of the practice", max_length=300)
-    country = forms.ChoiceField(label="Country", choices=[("", "Choose a country"), *countries])
+    title = forms.CharField(label=_("Title of the practice"), max_length=300)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("", _("Choose a country")), *countries]
+    )
     territorial_validity = forms.ModelChoiceField(
-        label="Where it applies",
+        label=_("Where it applies"),
         queryset=TerritorialValidity.objects.all(),
         to_field_name="slug",
         widget=forms.RadioSelect,
         empty_label=None,
     )
     description = forms.CharField(
-        label="What the practice does",
+        label=_("What the practice does"),
         widget=forms.Textarea(attrs={"rows": 8}),
         # what publishing needs: a suggestion the form accepts is never too short to publish
         min_length=MIN_DESCRIPTION_LENGTH,
         max_length=5000,
-        help_text=(
-            f"At least {MIN_DESCRIPTION_LENGTH} characters: who runs it, what it funds or "
-            "offers, for whom."
-        ),
+        help_text=ngettext_lazy(
+            "At least %(count)d character: who runs it, what it funds or offers, for whom.",
+            "At least %(count)d characters: who runs it, what it funds or offers, for whom.",
+            "count",
+        )
+        % {"count": MIN_DESCRIPTION_LENGTH},
     )
     link = forms.URLField(
-        label="Link to further information", max_length=500, required=False, assume_scheme="https"
+        label=_("Link to further information"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
     )
-    challenges = _optional_tags("Strategic challenges", StrategicChallenge)
-    priorities = _optional_tags("Thematic priorities", ThematicPriority)
-    support_types = _optional_tags("Types of cluster support", SupportType)
-    name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Your email address", max_length=254)
+    challenges = _optional_tags(_("Strategic challenges (optional)"), StrategicChallenge)
+    priorities = _optional_tags(_("Thematic priorities (optional)"), ThematicPriority)
+    support_types = _optional_tags(_("Types of cluster support (optional)"), SupportType)
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
     may_contact = forms.BooleanField(
-        label="You may contact me about this suggestion", required=False
+        label=_("You may contact me about this suggestion"), required=False
     )
     website = forms.CharField(
-        label="Leave this field empty", required=False, max_length=200
+        label=_("Leave this field empty"), required=False, max_length=200
     )  # the honeypot (HONEYPOT)
 
     def is_from_a_bot(self) -> bool:

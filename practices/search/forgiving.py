@@ -8,6 +8,7 @@ hear about their mistakes.
 """
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from practices.search.facets.registry import ALL, ANY, FACETS
 from practices.search.filters import SORT_CHOICES
@@ -27,8 +28,11 @@ def forgiven(data: QueryDict, errors: dict) -> tuple[QueryDict, list[str]]:
                 match = known.get(value.strip().casefold())
                 if match is None:
                     notices.append(
-                        f"“{value[:60]}” is not a value of “{spec.label}”: it was left out, "
-                        "and the rest of your search is shown."
+                        gettext(
+                            "“%(value)s” is not a value of “%(facet)s”: it was left out, "
+                            "and the rest of your search is shown."
+                        )
+                        % {"value": value[:60], "facet": spec.label}
                     )
                 elif match not in kept:
                     kept.append(match)
@@ -49,7 +53,8 @@ def without_empty_keywords(data: QueryDict) -> tuple[QueryDict, list[str]]:
         return data, []
     params = data.copy()
     params.pop("q")
-    return params, [f"“{text[:60]}” has no word to search for, so it was left out."]
+    notice = gettext("“%(text)s” has no word to search for, so it was left out.")
+    return params, [notice % {"text": text[:60]}]
 
 
 def _known_values(spec) -> dict[str, str]:

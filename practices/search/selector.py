@@ -11,6 +11,7 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
+from django.utils.translation import gettext, ngettext
 
 from practices.models import Practice
 from practices.querysets import PracticeQuerySet
@@ -125,8 +126,12 @@ def search(
     if number > paginator.num_pages:
         pages = paginator.num_pages
         result.errors["page"] = [
-            f"There is no page {str(page)[:20]} of these results: "
-            f"they fill {pages} page{'s' if pages != 1 else ''}."
+            ngettext(
+                "There is no page %(page)s of these results: they fill %(pages)d page.",
+                "There is no page %(page)s of these results: they fill %(pages)d pages.",
+                pages,
+            )
+            % {"page": str(page)[:20], "pages": pages}
         ]
         result.status = 404
         return result
@@ -155,8 +160,14 @@ def search_params(data) -> QueryDict:
 def _whole_number(raw, name, result, *, most=None):
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()) or int(text) < 1 or (most and int(text) > most):
-        bounds = f"from 1 to {most}" if most is not None else "from 1"
-        result.errors[name] = [f"A whole number {bounds}, such as {name}=2."]
+        if most is None:
+            message = gettext("A whole number from 1, such as %(name)s=2.") % {"name": name}
+        else:
+            message = gettext("A whole number from 1 to %(most)d, such as %(name)s=2.") % {
+                "most": most,
+                "name": name,
+            }
+        result.errors[name] = [message]
         result.status = 400
         return None
     return int(text)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from practices.country_groups import country_groups
 from practices.csv_format import COLUMNS
@@ -58,7 +59,7 @@ __all__ = ["CHOICE", "FIELD", "FIXED", "GROUPS", "SPAN", "TAGS", "THROUGH", "Fac
 class FacetSpec:
     param: str  # the URL parameter, also the key of the API's facets
     path: str  # from Practice, as the ORM spells it: "challenges", "region__typology"
-    label: str
+    label: str  # a lazy translation: read in the language of the page
     csv_column: str | None  # None: written through other columns (a span's start and end)
     model: type[models.Model] | None = None  # the taxonomy; None for a field with choices
     multi_valued: bool = False
@@ -152,14 +153,14 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "territorial_validity",
         "territorial_validity",
-        "Territorial validity",
+        _("Territorial validity"),
         "territorial_validity",
         TerritorialValidity,
     ),
     FacetSpec(
         "challenge",
         "challenges",
-        "Strategic challenges",
+        _("Strategic challenges"),
         "strategic_challenges",
         StrategicChallenge,
         multi_valued=True,
@@ -167,7 +168,7 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "priority",
         "priorities",
-        "Thematic priority",
+        _("Thematic priority"),
         "thematic_priorities",
         ThematicPriority,
         multi_valued=True,
@@ -175,7 +176,7 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "support",
         "support_types",
-        "Type of cluster support",
+        _("Type of cluster support"),
         "cluster_support",
         SupportType,
         multi_valued=True,
@@ -183,7 +184,7 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "recommendation",
         "recommendations",
-        "Expert-group recommendation",
+        _("Expert-group recommendation"),
         "recommendations",
         Recommendation,
         multi_valued=True,
@@ -191,13 +192,13 @@ FACETS: tuple[FacetSpec, ...] = (
         csv_by_slug=True,
         csv_names_column="recommendation_names",
     ),
-    FacetSpec("typology", "region__typology", "Region typology", "typology", Typology),
+    FacetSpec("typology", "region__typology", _("Region typology"), "typology", Typology),
     # Before the countries: a group is the broader choice. Its CSV column is written for
     # readers and ignored by the import (the country says it all).
     FacetSpec(
         "country_group",
         "country",
-        "Country group",
+        _("Country group"),
         "country_groups",
         groups=country_groups,
         groups_of="country",
@@ -205,7 +206,7 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "country",
         "country",
-        "Country",
+        _("Country"),
         "country",
         long=True,
         fold_empty_options=True,
@@ -215,7 +216,7 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "instrument",
         "instrument_types",
-        "Type of instrument",
+        _("Type of instrument"),
         "instrument_types",
         InstrumentType,
         multi_valued=True,
@@ -224,26 +225,26 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "target_group",
         "target_groups",
-        "Target group",
+        _("Target group"),
         "target_groups",
         TargetGroup,
         multi_valued=True,
         long=True,
     ),
-    FacetSpec("budget", "budget_range", "Yearly budget", "budget_range", BudgetRange),
+    FacetSpec("budget", "budget_range", _("Yearly budget"), "budget_range", BudgetRange),
     FacetSpec(
         "evaluated",
         "evaluated",
-        "Evaluated",
+        _("Evaluated"),
         "evaluated",
-        fixed_values=(("yes", True, "Yes"), ("no", False, "No")),
+        fixed_values=(("yes", True, _("Yes")), ("no", False, _("No"))),
     ),
     # A practice is active in year Y when it starts in Y or before and ends in Y or later (or
     # has no end). Several years: active in each of them.
     FacetSpec(
         "year",
         "start_year",
-        "Active in year",
+        _("Active in year"),
         None,
         multi_valued=True,
         long=True,
