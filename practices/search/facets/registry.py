@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from practices.country_groups import country_groups
@@ -123,7 +124,7 @@ class FacetSpec:
         """How an option reads in a list: its ``facet_label`` (a recommendation's number and
         name, say) or, for a field with choices, the choice's name."""
         if self.model is None:
-            return self._choice_names.get(value, str(value))
+            return str(self._choice_names(get_language()).get(value, value))
         return value.facet_label
 
     def stored(self, slug):
@@ -139,14 +140,23 @@ class FacetSpec:
         """The slug of a stored value of a fixed-value facet; "" for none (unknown)."""
         return {value: value_slug for value_slug, value, _ in self.fixed_values}.get(value, "")
 
+    def _choice_names(self, language: str) -> dict:
+        """The names of its values in ``language``, worked out once per language: a field's
+        choices (a country's name) are made strings as they are listed, so a list kept for
+        every language would keep the language of whoever asked first in this process."""
+        names = self._choice_names_by_language
+        if language not in names:
+            if self.fixed_values:
+                names[language] = {value: str(label) for _, value, label in self.fixed_values}
+            elif self.groups is not None:
+                names[language] = {group.slug: str(group.name) for group in self.groups()}
+            else:  # a span's years have no names but themselves
+                names[language] = {value: str(name) for value, name in self.field.choices or ()}
+        return names[language]
+
     @cached_property
-    def _choice_names(self) -> dict:
-        if self.fixed_values:
-            return {value: label for _, value, label in self.fixed_values}
-        if self.groups is not None:
-            return {group.slug: group.name for group in self.groups()}
-        # a span's years have no names but themselves
-        return {value: str(name) for value, name in self.field.choices or ()}
+    def _choice_names_by_language(self) -> dict:
+        return {}
 
 
 FACETS: tuple[FacetSpec, ...] = (

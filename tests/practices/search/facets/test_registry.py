@@ -94,3 +94,15 @@ def test_a_facet_value_read_from_the_url_is_the_key_the_engines_count_by(sample_
     resilience = {option.pk for option in filterset.form.cleaned_data["priority"]}
     assert selected["priority"] == resilience
     assert all(isinstance(key, int) for key in selected["typology"])
+
+
+def test_a_countrys_name_reads_in_the_active_language_whoever_asked_first():
+    from django.utils import translation
+
+    from practices.search.facets.registry import FACETS
+
+    country = next(spec for spec in FACETS if spec.param == "country")
+    with translation.override("fr"):
+        assert country.option_name("FI") == "Finlande"
+    with translation.override("en"):
+        assert country.option_name("FI") == "Finland"  # not the French kept from before
