@@ -166,7 +166,7 @@ def test_with_redis_down_every_page_is_served_and_it_comes_back_by_itself(
 ):
     from django.core.management import call_command
 
-    call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
+    call_command("loaddata", "taxonomies", "frozen_samples", verbosity=0)
     port = free_port()
     redis = start_redis(port)
     try:
@@ -201,7 +201,7 @@ def test_a_statement_past_the_time_limit_gets_a_503_and_the_worker_goes_on(
     import psycopg
     from django.core.management import call_command
 
-    call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
+    call_command("loaddata", "taxonomies", "frozen_samples", verbosity=0)
     settings_dict = connection.settings_dict
     with gunicorn(tmp_path, STATEMENT_TIMEOUT_MS="1000") as base:
         assert get(f"{base}/practices/newco-helsinki/")[0] == 200
@@ -235,7 +235,7 @@ def test_a_statement_past_the_time_limit_gets_a_503_and_the_worker_goes_on(
 def test_a_worker_killed_during_an_export_leaves_nothing_behind(transactional_db, tmp_path):
     from django.core.management import call_command
 
-    call_command("loaddata", "taxonomies", "sample_practices", verbosity=0)
+    call_command("loaddata", "taxonomies", "frozen_samples", verbosity=0)
     with gunicorn(tmp_path) as base:
         workers = subprocess.run(
             ["pgrep", "-P", str(base.master_pid)], capture_output=True, text=True
